@@ -1,0 +1,163 @@
+// swift-tools-version: 6.1
+// Sextant: a self-hosted customer-analytics suite. See README.md and proto-spec/.
+//
+// Layering (enforced by the dependency lists below):
+//   SextantWire <- SextantRPC <- SextantContracts <- service libraries <- executables
+// SextantRPCNIO (sockets, TLS) is imported only by executables and end-to-end tests.
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "sextant",
+    platforms: [.macOS("15.0")],
+    products: [
+        .library(name: "SextantWire", targets: ["SextantWire"]),
+        .library(name: "SextantRPC", targets: ["SextantRPC"]),
+        .library(name: "SextantRPCNIO", targets: ["SextantRPCNIO"]),
+        .library(name: "SextantTesting", targets: ["SextantTesting"]),
+        .library(name: "SextantContracts", targets: ["SextantContracts"]),
+        .executable(name: "sextant", targets: ["sextant"]),
+        .executable(name: "sextant-bench", targets: ["sextant-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+    ],
+    targets: [
+        // The system zlib (Debian: zlib1g-dev), for per-message compression.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+
+        // The shared Codable module: binary encoder/decoder and the frame format. No networking.
+        .target(
+            name: "SextantWire",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio")
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // RPC core: status, errors, metadata, descriptors, call handling. NIOCore at most.
+        .target(
+            name: "SextantRPC",
+            dependencies: [
+                "SextantWire",
+                "CZlib",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // The transport: frames on TCP + TLS 1.3 with mutual authentication.
+        .target(
+            name: "SextantRPCNIO",
+            dependencies: [
+                "SextantWire",
+                "SextantRPC",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Every service's request/response types and method descriptors.
+        .target(
+            name: "SextantContracts",
+            dependencies: ["SextantWire", "SextantRPC"],
+            swiftSettings: swiftSettings
+        ),
+
+        // Shared test support: in-process transport, loopback-TLS harness, dev-CA helpers.
+        .target(
+            name: "SextantTesting",
+            dependencies: [
+                "SextantWire",
+                "SextantRPC",
+                "SextantRPCNIO",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(
+            name: "sextant",
+            dependencies: [
+                "SextantWire",
+                "SextantRPC",
+                "SextantRPCNIO",
+                "SextantContracts",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(
+            name: "sextant-bench",
+            dependencies: [
+                "SextantWire",
+                "SextantRPC",
+                "SextantRPCNIO",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(
+            name: "SextantWireTests",
+            dependencies: [
+                "SextantWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SextantRPCTests",
+            dependencies: ["SextantWire", "SextantRPC", "SextantTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SextantRPCNIOTests",
+            dependencies: [
+                "SextantWire",
+                "SextantRPC",
+                "SextantRPCNIO",
+                "SextantTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

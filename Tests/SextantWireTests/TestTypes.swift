@@ -1,0 +1,170 @@
+import Foundation
+
+// Message types used across the wire tests. Field numbers are explicit, as in every Sextant contract.
+
+struct Scalars: Codable, Equatable {
+    var bool: Bool
+    var int: Int
+    var int8: Int8
+    var int16: Int16
+    var int32: Int32
+    var int64: Int64
+    var uint: UInt
+    var uint8: UInt8
+    var uint16: UInt16
+    var uint32: UInt32
+    var uint64: UInt64
+    var float: Float
+    var double: Double
+    var string: String
+
+    enum CodingKeys: Int, CodingKey {
+        case bool = 1, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float, double, string
+    }
+}
+
+struct FoundationValues: Codable, Equatable {
+    var data: Data
+    var bytes: [UInt8]
+    var date: Date
+    var decimal: Decimal
+    var uuid: UUID
+    var url: URL
+
+    enum CodingKeys: Int, CodingKey {
+        case data = 1, bytes, date, decimal, uuid, url
+    }
+}
+
+enum Channel: String, Codable, Equatable {
+    case email, sms, push
+}
+
+enum Touch: Codable, Equatable {
+    case click(campaign: String, at: Int64)
+    case open(String)
+    case none
+
+    enum CodingKeys: Int, CodingKey {
+        case click = 1, open = 2, none = 3
+    }
+
+    enum ClickCodingKeys: Int, CodingKey {
+        case campaign = 1, at = 2
+    }
+
+    enum OpenCodingKeys: Int, CodingKey {
+        case _0 = 1
+    }
+
+    enum NoneCodingKeys: Int, CodingKey {
+        case unused = 1
+    }
+}
+
+struct Collections: Codable, Equatable {
+    var ints: [Int]
+    var optionals: [String?]
+    var nested: [[UInt8]]
+    var byName: [String: Int]
+    var byNumber: [Int: String]
+    var byChannel: [Channel: Double]
+    var set: Set<String>
+    var touches: [Touch]
+
+    enum CodingKeys: Int, CodingKey {
+        case ints = 1, optionals, nested, byName, byNumber, byChannel, set, touches
+    }
+}
+
+struct Optionals: Codable, Equatable {
+    var a: Int?
+    var b: String?
+    var c: [Int]?
+    var d: Inner?
+
+    struct Inner: Codable, Equatable {
+        var x: Int
+        enum CodingKeys: Int, CodingKey { case x = 1 }
+    }
+
+    enum CodingKeys: Int, CodingKey {
+        case a = 1, b, c, d
+    }
+}
+
+class Animal: Codable {
+    var name: String
+
+    init(name: String) {
+        self.name = name
+    }
+
+    enum CodingKeys: Int, CodingKey { case name = 1 }
+}
+
+final class Dog: Animal {
+    var goodBoy: Bool
+
+    init(name: String, goodBoy: Bool) {
+        self.goodBoy = goodBoy
+        super.init(name: name)
+    }
+
+    enum DogKeys: Int, CodingKey { case goodBoy = 1 }
+
+    required init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: DogKeys.self)
+        self.goodBoy = try container.decode(Bool.self, forKey: .goodBoy)
+        try super.init(from: container.superDecoder())
+    }
+
+    override func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: DogKeys.self)
+        try container.encode(self.goodBoy, forKey: .goodBoy)
+        try super.encode(to: container.superEncoder())
+    }
+}
+
+/// A typical Sextant event (about 15 fields, a nested properties object): the benchmark's message.
+struct SampleEvent: Codable, Equatable {
+    var accountID: UInt64
+    var eventID: UUID
+    var metric: String
+    var email: String?
+    var phone: String?
+    var externalID: String?
+    var timestampMicros: Int64
+    var valueMinor: Int64?
+    var currency: String
+    var uniqueID: String?
+    var source: String
+    var loggedIn: Bool
+    var position: UInt64
+    var receivedMicros: Int64
+    var properties: [String: PropertyValue]
+
+    enum CodingKeys: Int, CodingKey {
+        case accountID = 1, eventID, metric, email, phone, externalID, timestampMicros, valueMinor, currency
+        case uniqueID, source, loggedIn, position, receivedMicros, properties
+    }
+}
+
+/// A JSON-like property value.
+indirect enum PropertyValue: Codable, Equatable {
+    case string(String)
+    case number(Double)
+    case bool(Bool)
+    case array([PropertyValue])
+    case object([String: PropertyValue])
+
+    enum CodingKeys: Int, CodingKey {
+        case string = 1, number, bool, array, object
+    }
+
+    enum StringCodingKeys: Int, CodingKey { case _0 = 1 }
+    enum NumberCodingKeys: Int, CodingKey { case _0 = 1 }
+    enum BoolCodingKeys: Int, CodingKey { case _0 = 1 }
+    enum ArrayCodingKeys: Int, CodingKey { case _0 = 1 }
+    enum ObjectCodingKeys: Int, CodingKey { case _0 = 1 }
+}

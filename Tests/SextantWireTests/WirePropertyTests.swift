@@ -1,0 +1,94 @@
+import Foundation
+import SextantWire
+import Testing
+
+/// Randomized round trips: many generated values, each must decode to itself.
+@Suite("Wire property-based round trips")
+struct WirePropertyTests {
+    @Test func randomEventsRoundTrip() throws {
+        var rng = SplitMix64(seed: 42)
+        for _ in 0..<2_000 {
+            let event = SampleEvent.random(using: &rng)
+            let bytes = try WireEncoder().encode(event)
+            #expect(try WireDecoder().decode(SampleEvent.self, from: bytes) == event)
+        }
+    }
+
+    @Test func randomCollectionsRoundTrip() throws {
+        var rng = SplitMix64(seed: 7)
+        for _ in 0..<2_000 {
+            let value = Collections(
+                ints: (0..<Int.random(in: 0...20, using: &rng)).map { _ in Int(bitPattern: UInt(rng.next())) },
+                optionals: (0..<Int.random(in: 0...8, using: &rng)).map { _ in
+                    Bool.random(using: &rng) ? nil : String.random(using: &rng)
+                },
+                nested: (0..<Int.random(in: 0...4, using: &rng)).map { _ in
+                    (0..<Int.random(in: 0...300, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+                },
+                byName: Dictionary(uniqueKeysWithValues: (0..<Int.random(in: 0...6, using: &rng)).map { index in
+                    ("k\(index)-" + String.random(using: &rng), Int.random(in: -1000...1000, using: &rng))
+                }),
+                byNumber: [Int(Int32.random(in: .min ... .max, using: &rng)): String.random(using: &rng)],
+                byChannel: [.push: Double(bitPattern: rng.next() & 0x7FEF_FFFF_FFFF_FFFF)],
+                set: Set((0..<Int.random(in: 0...5, using: &rng)).map { _ in String.random(using: &rng) }),
+                touches: [.click(campaign: String.random(using: &rng), at: Int64(bitPattern: rng.next())), .none]
+            )
+            let bytes = try WireEncoder().encode(value)
+            #expect(try WireDecoder().decode(Collections.self, from: bytes) == value)
+        }
+    }
+
+    @Test func randomDecimalsAreExact() throws {
+        var rng = SplitMix64(seed: 99)
+        for _ in 0..<2_000 {
+            let units = Int64.random(in: -9_999_999_999...9_999_999_999, using: &rng)
+            let scale = Int.random(in: 0...6, using: &rng)
+            let decimal = Decimal(units) / pow(Decimal(10), scale)
+            let bytes = try WireEncoder().encode([decimal])
+            #expect(try WireDecoder().decode([Decimal].self, from: bytes) == [decimal])
+        }
+    }
+}
+
+extension String {
+    static func random(using rng: inout SplitMix64) -> String {
+        let alphabet = Array("abcxyzé😀 -_\"\\\n0")
+        return String((0..<Int.random(in: 0...12, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+    }
+}
+
+extension SampleEvent {
+    static func random(using rng: inout SplitMix64) -> SampleEvent {
+        func maybe<T>(_ make: () -> T) -> T? { Bool.random(using: &rng) ? make() : nil }
+        var properties: [String: PropertyValue] = [:]
+        for index in 0..<Int.random(in: 0...5, using: &rng) {
+            let value: PropertyValue
+            switch rng.next() % 5 {
+            case 0: value = .string(String.random(using: &rng))
+            case 1: value = .number(Double(Int32.random(in: .min ... .max, using: &rng)) / 100)
+            case 2: value = .bool(Bool.random(using: &rng))
+            case 3: value = .array([.string(String.random(using: &rng)), .number(1)])
+            default: value = .object(["nested": .object(["deeper": .bool(true)])])
+            }
+            properties["p\(index)"] = value
+        }
+        let email = String.random(using: &rng)
+        return SampleEvent(
+            accountID: rng.next(),
+            eventID: UUID(),
+            metric: String.random(using: &rng),
+            email: maybe { email },
+            phone: nil,
+            externalID: maybe { "x" },
+            timestampMicros: Int64(bitPattern: rng.next()),
+            valueMinor: maybe { -5 },
+            currency: "EUR",
+            uniqueID: nil,
+            source: "pos",
+            loggedIn: Bool.random(using: &rng),
+            position: rng.next() >> 3,
+            receivedMicros: 0,
+            properties: properties
+        )
+    }
+}
