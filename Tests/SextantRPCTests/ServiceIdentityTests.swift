@@ -3,7 +3,10 @@ import Testing
 
 @Suite("ServiceIdentity")
 struct ServiceIdentityTests {
-    @Test("valid names", arguments: ["a", "gateway", "ingest-service", "svc-2", "9lives", String(repeating: "x", count: 63)])
+    @Test(
+        "valid names",
+        arguments: ["a", "gateway", "ingest-service", "svc-2", "9lives", String(repeating: "x", count: 63)]
+    )
     func validNames(name: String) throws {
         let identity = try ServiceIdentity(name)
         #expect(identity.name == name)
@@ -64,9 +67,9 @@ struct ServiceIdentityTests {
     @Test("the error message names the value and the rule")
     func errorMessage() {
         let error = ServiceIdentity.InvalidNameError(name: "Gateway", reason: .invalidCharacter)
-        #expect(
-            error.description
-                == #"invalid service identity "Gateway" (length: 7): may contain only lowercase letters a-z, digits 0-9 and '-'"#
-        )
+        let expected =
+            #"invalid service identity "Gateway" (length: 7): "#
+            + "may contain only lowercase letters a-z, digits 0-9 and '-'"
+        #expect(error.description == expected)
     }
 }

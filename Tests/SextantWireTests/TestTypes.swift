@@ -56,10 +56,6 @@ enum Touch: Codable, Equatable {
     enum OpenCodingKeys: Int, CodingKey {
         case _0 = 1
     }
-
-    enum NoneCodingKeys: Int, CodingKey {
-        case unused = 1
-    }
 }
 
 struct Collections: Codable, Equatable {
@@ -127,7 +123,7 @@ final class Dog: Animal {
 }
 
 /// A typical Sextant event (about 15 fields, a nested properties object): the benchmark's message.
-struct SampleEvent: Codable, Equatable {
+struct SampleEvent: Codable, Equatable, Sendable {
     var accountID: UInt64
     var eventID: UUID
     var metric: String
@@ -151,7 +147,7 @@ struct SampleEvent: Codable, Equatable {
 }
 
 /// A JSON-like property value.
-indirect enum PropertyValue: Codable, Equatable {
+indirect enum PropertyValue: Codable, Equatable, Sendable {
     case string(String)
     case number(Double)
     case bool(Bool)

@@ -118,12 +118,12 @@ public struct CertificateAuthority: Sendable {
         do {
             certificate = try Certificate(pemEncoded: certificatePEM)
         } catch {
-            throw TLSIdentityError(code: .invalidPEM, message: "the CA certificate is not a PEM certificate", cause: error)
+            throw TLSIdentityError(code: .invalidPEM, message: "the CA certificate is not PEM", cause: error)
         }
         do {
             key = try Certificate.PrivateKey(pemEncoded: privateKeyPEM)
         } catch {
-            throw TLSIdentityError(code: .invalidPEM, message: "the CA private key is not a PEM private key", cause: error)
+            throw TLSIdentityError(code: .invalidPEM, message: "the CA private key is not PEM", cause: error)
         }
         try self.init(certificate: certificate, privateKey: key)
     }
@@ -143,7 +143,8 @@ public struct CertificateAuthority: Sendable {
         guard case .isCertificateAuthority = constraints else {
             throw TLSIdentityError(
                 code: .notACertificateAuthority,
-                message: "the certificate \(certificate.subject) is not a CA (basic constraints: \(String(describing: constraints)))"
+                message: "the certificate \(certificate.subject) is not a CA "
+                    + "(basic constraints: \(constraints.map { "\($0)" } ?? "absent"))"
             )
         }
         guard privateKey.publicKey == certificate.publicKey else {

@@ -1,4 +1,5 @@
 public import SextantRPC
+import SwiftASN1
 public import X509
 
 /// A leaf certificate issued by the suite CA, with its private key: one process's credentials.

@@ -128,7 +128,8 @@ public enum PeerIdentity {
             guard let identity = ServiceIdentity(uri: uri) else {
                 throw TLSIdentityError(
                     code: .missingServiceIdentity,
-                    message: "the certificate \(certificate.subject) has an invalid service URI \(String(reflecting: uri))"
+                    message: "the certificate \(certificate.subject) has an invalid service URI "
+                        + String(reflecting: uri)
                 )
             }
             if !found.contains(identity) {

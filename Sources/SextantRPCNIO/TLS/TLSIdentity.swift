@@ -61,7 +61,7 @@ public struct TLSIdentity: Sendable {
         }
         let leaf = try IssuedCertificate(certificatePEM: leafPEM, privateKeyPEM: privateKeyPEM)
         self.identity = leaf.identity
-        self.certificateChain = try Self.certificates(in: certificateChainPEM, what: "certificate chain of \(leaf.identity)")
+        self.certificateChain = try Self.certificates(in: certificateChainPEM, what: "chain of \(leaf.identity)")
         self.trustRoots = try Self.certificates(in: trustRootsPEM, what: "trust roots")
         do {
             self.privateKey = try NIOSSLPrivateKey(bytes: Array(privateKeyPEM.utf8), format: .pem)

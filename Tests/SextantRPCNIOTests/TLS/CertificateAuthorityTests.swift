@@ -2,6 +2,7 @@ import Foundation
 import SextantRPC
 import SextantRPCNIO
 import SextantTesting
+import SwiftASN1
 import Testing
 import X509
 
@@ -84,7 +85,7 @@ struct CertificateAuthorityTests {
 
     @Test("write and load round-trip through a directory, with private keys at mode 0600")
     func directoryRoundTrip() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("sextant-pki-\(UUID().uuidString)").path
+        let root = Self.temporaryPath()
         let directory = root + "/nested"
         defer { try? FileManager.default.removeItem(atPath: root) }
 
@@ -120,7 +121,7 @@ struct CertificateAuthorityTests {
 
     @Test("loading an identity whose file names another identity fails")
     func loadChecksIdentity() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sextant-pki-\(UUID().uuidString)").path
+        let directory = Self.temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let pki = try TestPKI.shared()
         try pki.write(to: directory, identities: [.gateway])
@@ -208,11 +209,16 @@ struct CertificateAuthorityTests {
         // Unrelated URIs and duplicates do not confuse the reader.
         #expect(
             try PeerIdentity.identity(
-                in: certificate(uris: ["https://example.com/", "sextant://service/gateway", "sextant://service/gateway"])
+                in: certificate(uris: [
+                    "https://example.com/", "sextant://service/gateway", "sextant://service/gateway",
+                ])
             ) == .gateway
         )
     }
 
+    private static func temporaryPath() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("sextant-pki-\(UUID().uuidString)").path
+    }
 
     private static func mode(_ path: String) throws -> Int {
         let attributes = try FileManager.default.attributesOfItem(atPath: path)

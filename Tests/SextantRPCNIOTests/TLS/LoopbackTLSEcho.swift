@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
 import NIOSSL
+import NIOTLS
 import SextantRPC
 import SextantRPCNIO
 
@@ -125,7 +126,11 @@ enum LoopbackTLSEcho {
         return Server(channel: channel, firstHandshake: firstHandshake.futureResult)
     }
 
-    static func connect(to port: Int, configuration: TLSConfiguration, message: String = "ping") async throws -> Client {
+    static func connect(
+        to port: Int,
+        configuration: TLSConfiguration,
+        message: String = "ping"
+    ) async throws -> Client {
         let context = try NIOSSLContext(configuration: configuration)
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         let handshake = loop.makePromise(of: CompletedHandshake.self)

@@ -49,7 +49,7 @@ enum PEMFileIO {
     /// an existing file with a wider mode is replaced rather than reused.
     static func writeText(_ text: String, to path: String, mode: mode_t) throws(TLSIdentityError) {
         let temporaryPath = "\(path).tmp-\(getpid())"
-        let fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        let fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode)
         guard fd >= 0 else {
             throw Self.failure("cannot create \(temporaryPath)", errno: errno)
         }
@@ -92,19 +92,12 @@ enum PEMFileIO {
             }
             prefix += "/"
         }
-        var info = stat()
-        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
-            throw TLSIdentityError(code: .fileSystemFailure, message: "\(path) exists but is not a directory")
+        // Opening with O_DIRECTORY succeeds only for a directory (or a symbolic link to one).
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw Self.failure("\(path) is not a usable directory", errno: errno)
         }
-    }
-
-    /// Returns the permission bits of the file at `path`.
-    static func mode(of path: String) throws(TLSIdentityError) -> mode_t {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw Self.failure("cannot stat \(path)", errno: errno)
-        }
-        return info.st_mode & 0o7777
+        close(fd)
     }
 
     private static func failure(_ message: String, errno code: Int32) -> TLSIdentityError {
