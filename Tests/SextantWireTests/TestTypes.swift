@@ -1,4 +1,5 @@
 import Foundation
+import SextantWire
 
 // Message types used across the wire tests. Field numbers are explicit, as in every Sextant contract.
 
@@ -122,45 +123,34 @@ final class Dog: Animal {
     }
 }
 
-/// A typical Sextant event (about 15 fields, a nested properties object): the benchmark's message.
+/// A typical Sextant event as the ingest log will carry it (15 fields, a nested identifiers
+/// message and a properties object): the message the codec benchmark measures.
 struct SampleEvent: Codable, Equatable, Sendable {
     var accountID: UInt64
+    var position: UInt64
     var eventID: UUID
+    var profileID: UUID
     var metric: String
-    var email: String?
-    var phone: String?
-    var externalID: String?
-    var timestampMicros: Int64
-    var valueMinor: Int64?
+    var occurredAt: Date
+    var receivedAt: Date
+    var value: Decimal?
     var currency: String
     var uniqueID: String?
-    var source: String
-    var loggedIn: Bool
-    var position: UInt64
-    var receivedMicros: Int64
-    var properties: [String: PropertyValue]
+    var identifiers: Identifiers
+    var source: String?
+    var integration: String?
+    var isHubEvent: Bool
+    var properties: [String: JSONValue]
 
-    enum CodingKeys: Int, CodingKey {
-        case accountID = 1, eventID, metric, email, phone, externalID, timestampMicros, valueMinor, currency
-        case uniqueID, source, loggedIn, position, receivedMicros, properties
-    }
-}
-
-/// A JSON-like property value.
-indirect enum PropertyValue: Codable, Equatable, Sendable {
-    case string(String)
-    case number(Double)
-    case bool(Bool)
-    case array([PropertyValue])
-    case object([String: PropertyValue])
-
-    enum CodingKeys: Int, CodingKey {
-        case string = 1, number, bool, array, object
+    struct Identifiers: Codable, Equatable, Sendable {
+        var email: String?
+        var phone: String?
+        var externalID: String?
+        enum CodingKeys: Int, CodingKey { case email = 1, phone, externalID }
     }
 
-    enum StringCodingKeys: Int, CodingKey { case _0 = 1 }
-    enum NumberCodingKeys: Int, CodingKey { case _0 = 1 }
-    enum BoolCodingKeys: Int, CodingKey { case _0 = 1 }
-    enum ArrayCodingKeys: Int, CodingKey { case _0 = 1 }
-    enum ObjectCodingKeys: Int, CodingKey { case _0 = 1 }
+    enum CodingKeys: Int, CodingKey {
+        case accountID = 1, position, eventID, profileID, metric, occurredAt, receivedAt, value, currency
+        case uniqueID, identifiers, source, integration, isHubEvent, properties
+    }
 }

@@ -20,6 +20,9 @@ private struct Numbers: Codable {
 private indirect enum Tree: Codable {
     case leaf
     case node([Tree])
+
+    enum CodingKeys: Int, CodingKey { case leaf = 1, node = 2 }
+    enum NodeCodingKeys: Int, CodingKey { case _0 = 1 }
 }
 
 /// Uses two nested containers out of order, which the streaming encoder refuses.

@@ -60,14 +60,14 @@ extension String {
 extension SampleEvent {
     static func random(using rng: inout SplitMix64) -> SampleEvent {
         func maybe<T>(_ make: () -> T) -> T? { Bool.random(using: &rng) ? make() : nil }
-        var properties: [String: PropertyValue] = [:]
+        var properties: [String: JSONValue] = [:]
         for index in 0..<Int.random(in: 0...5, using: &rng) {
-            let value: PropertyValue
+            let value: JSONValue
             switch rng.next() % 5 {
             case 0: value = .string(String.random(using: &rng))
-            case 1: value = .number(Double(Int32.random(in: .min ... .max, using: &rng)) / 100)
+            case 1: value = .number(Decimal(Int32.random(in: .min ... .max, using: &rng)) / 100)
             case 2: value = .bool(Bool.random(using: &rng))
-            case 3: value = .array([.string(String.random(using: &rng)), .number(1)])
+            case 3: value = .array([.string(String.random(using: &rng)), .number(1), .null])
             default: value = .object(["nested": .object(["deeper": .bool(true)])])
             }
             properties["p\(index)"] = value
@@ -75,19 +75,19 @@ extension SampleEvent {
         let email = String.random(using: &rng)
         return SampleEvent(
             accountID: rng.next(),
-            eventID: UUID(),
-            metric: String.random(using: &rng),
-            email: maybe { email },
-            phone: nil,
-            externalID: maybe { "x" },
-            timestampMicros: Int64(bitPattern: rng.next()),
-            valueMinor: maybe { -5 },
-            currency: "EUR",
-            uniqueID: nil,
-            source: "pos",
-            loggedIn: Bool.random(using: &rng),
             position: rng.next() >> 3,
-            receivedMicros: 0,
+            eventID: UUID(),
+            profileID: UUID(),
+            metric: String.random(using: &rng),
+            occurredAt: Date(timeIntervalSinceReferenceDate: Double(Int32.random(in: .min ... .max, using: &rng)) / 7),
+            receivedAt: Date(timeIntervalSinceReferenceDate: 0),
+            value: maybe { Decimal(Int64(bitPattern: rng.next()) >> 20) / 100 },
+            currency: "EUR",
+            uniqueID: maybe { String.random(using: &rng) },
+            identifiers: .init(email: maybe { email }, phone: nil, externalID: maybe { "x" }),
+            source: "pos",
+            integration: nil,
+            isHubEvent: Bool.random(using: &rng),
             properties: properties
         )
     }

@@ -65,7 +65,7 @@ public struct RPCClient: Sendable {
         let payload = try MessageCoding.encode(request)
         return try await self.withStream(self.head(method, options), firstMessage: payload, endStream: true) { stream in
             let result = try await body(RPCMessageStream<O>(inbound: stream.inbound, decodeFailure: .internalError))
-            try await Self.drainToStatus(stream.inbound)
+            try await Self.finishReading(stream)
             return result
         }
     }
@@ -104,7 +104,7 @@ public struct RPCClient: Sendable {
             }
             do {
                 let result = try await responses(RPCMessageStream<O>(inbound: stream.inbound, decodeFailure: .internalError))
-                try await Self.drainToStatus(stream.inbound)
+                try await Self.finishReading(stream)
                 try await sending.value
                 return result
             } catch {
@@ -132,6 +132,16 @@ public struct RPCClient: Sendable {
                 }
                 return try MessageCoding.decode(type, from: received[0], failure: .internalError)
             }
+        }
+    }
+
+    /// After the caller's reading body returns: a finished stream's status is checked; a stream
+    /// still open means the caller stopped early, so the call is cancelled rather than awaited.
+    static func finishReading(_ stream: ClientStream) async throws {
+        if stream.inbound.hasEnded {
+            try await Self.drainToStatus(stream.inbound)
+        } else {
+            stream.writer.cancel()
         }
     }
 
