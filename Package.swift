@@ -122,6 +122,7 @@ let package = Package(
                 "SextantWire",
                 "SextantRPC",
                 "SextantRPCNIO",
+                "SextantTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -134,6 +135,7 @@ let package = Package(
             name: "SextantWireTests",
             dependencies: [
                 "SextantWire",
+                "SextantTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ],

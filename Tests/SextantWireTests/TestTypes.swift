@@ -123,34 +123,3 @@ final class Dog: Animal {
     }
 }
 
-/// A typical Sextant event as the ingest log will carry it (15 fields, a nested identifiers
-/// message and a properties object): the message the codec benchmark measures.
-struct SampleEvent: Codable, Equatable, Sendable {
-    var accountID: UInt64
-    var position: UInt64
-    var eventID: UUID
-    var profileID: UUID
-    var metric: String
-    var occurredAt: Date
-    var receivedAt: Date
-    var value: Decimal?
-    var currency: String
-    var uniqueID: String?
-    var identifiers: Identifiers
-    var source: String?
-    var integration: String?
-    var isHubEvent: Bool
-    var properties: [String: JSONValue]
-
-    struct Identifiers: Codable, Equatable, Sendable {
-        var email: String?
-        var phone: String?
-        var externalID: String?
-        enum CodingKeys: Int, CodingKey { case email = 1, phone, externalID }
-    }
-
-    enum CodingKeys: Int, CodingKey {
-        case accountID = 1, position, eventID, profileID, metric, occurredAt, receivedAt, value, currency
-        case uniqueID, identifiers, source, integration, isHubEvent, properties
-    }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import SextantTesting
 import SextantWire
 import Testing
 

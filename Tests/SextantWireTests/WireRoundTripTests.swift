@@ -1,4 +1,5 @@
 import Foundation
+import SextantTesting
 import SextantWire
 import Testing
 
@@ -104,34 +105,6 @@ struct WireRoundTripTests {
         #expect(bytes.count == 299, "wire \(bytes.count) bytes, JSON \(json.count) bytes")
         #expect(json.count == 580)
     }
-}
-
-extension SampleEvent {
-    static let example = SampleEvent(
-        accountID: 42,
-        position: 1_234_567,
-        eventID: UUID(uuidString: "3F2504E0-4F89-11D3-9A0C-0305E82C3301")!,
-        profileID: UUID(uuidString: "9B2C7C1E-2A44-4C1A-8E3B-1D2F3A4B5C6D")!,
-        metric: "Placed Order",
-        occurredAt: Date(timeIntervalSince1970: 1_764_000_000.123456),
-        receivedAt: Date(timeIntervalSince1970: 1_764_000_000.223456),
-        value: Decimal(string: "129.99")!,
-        currency: "USD",
-        uniqueID: "order-1001",
-        identifiers: .init(email: "ada@example.com", phone: "+15555550100", externalID: nil),
-        source: "web",
-        integration: "shopify",
-        isHubEvent: false,
-        properties: [
-            "order_id": "1001",
-            "logged_in": true,
-            "subscription": false,
-            "items": [
-                ["product_id": "sku-1", "quantity": 2, "price": .number(Decimal(string: "49.99")!)],
-                ["product_id": "sku-2", "quantity": 1, "price": .number(Decimal(string: "30.01")!)],
-            ],
-        ]
-    )
 }
 
 @Suite("JSON values")
