@@ -109,6 +109,7 @@ let package = Package(
                 "SextantRPC",
                 "SextantRPCNIO",
                 "SextantContracts",
+                "SextantTesting",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

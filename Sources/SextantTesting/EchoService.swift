@@ -50,12 +50,15 @@ public actor EchoObservations {
     public private(set) var cancellations = 0
     /// How many handlers finished normally.
     public private(set) var completions = 0
+    /// How many messages `Expand` handlers have written so far.
+    public private(set) var expanded = 0
 
     /// Creates an empty record.
     public init() {}
 
     func cancelled() { self.cancellations += 1 }
     func completed() { self.completions += 1 }
+    func wroteExpanded() { self.expanded += 1 }
 }
 
 extension Echo {
@@ -86,6 +89,7 @@ extension Echo {
         router.register(Echo.expand) { request, writer, _ in
             for index in 0..<request.count {
                 try await writer.write(EchoMessage(text: request.text, payload: request.payload, count: index))
+                await observations.wroteExpanded()
             }
         }
         router.register(Echo.collect) { requests, _ in

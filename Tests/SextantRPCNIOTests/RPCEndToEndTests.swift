@@ -150,6 +150,70 @@ struct RPCEndToEndTests {
         await server.stop()
     }
 
+    @Test func slowReaderMakesTheServerWait() async throws {
+        let observations = EchoObservations()
+        let server = try await LoopbackServer.start(router: Echo.router(observations: observations))
+        // The client grants each stream 16 KiB; 2 KiB messages: the server may run ~8 ahead, not 500.
+        let transport = try server.clientTransport(
+            as: .gateway,
+            configuration: .defaults { $0.connection.settings.initialWindowSize = 16_384 })
+        let client = RPCClient(transport: transport)
+        var rng = SystemRandomNumberGenerator()
+        let payload = (0..<2048).map { _ in UInt8.random(in: 0...255, using: &rng) }  // incompressible
+        try await client.serverStreaming(Echo.expand, EchoMessage(payload: payload, count: 500)) { stream in
+            var iterator = stream.makeAsyncIterator()
+            _ = try await iterator.next()
+            try await Task.sleep(for: .milliseconds(300))
+            let ahead = await observations.expanded
+            #expect(ahead <= 12, "the server wrote \(ahead) messages while the client had read 1")
+            var count = 1
+            while try await iterator.next() != nil { count += 1 }
+            #expect(count == 500)
+        }
+        await server.stop()
+    }
+
+    @Test func silentPeerIsClosedByKeepalive() async throws {
+        let server = try await LoopbackServer.start(
+            router: Echo.router(),
+            configuration: .defaults {
+                $0.connection.keepaliveInterval = .milliseconds(200)
+                $0.connection.keepaliveTimeout = .milliseconds(200)
+            })
+        // A client that sends its preface and then never answers a PING.
+        let connection = try await RawTLSConnection.connect(port: server.port, identity: try server.pki.tlsIdentity(for: .gateway))
+        let (received, closed) = try await connection.exchange(.clientPreface(), timeout: .seconds(5))
+        #expect(closed)
+        let frames = RawTLSConnection.frames(in: received)
+        #expect(frames.contains { $0.kind == .ping })
+        let goAway = try #require(frames.first { $0.kind == .goAway })
+        #expect(try WireDecoder().decode(GoAway.self, from: goAway.payload).errorCode == .keepaliveTimeout)
+        await server.stop()
+    }
+
+    @Test func unreachableServerFailsFastDuringBackoff() async throws {
+        // Port 1 on loopback: nothing listens there.
+        let pki = try TestPKI.shared()
+        let transport = try NIOClientTransport(
+            host: "127.0.0.1", port: 1, tls: try pki.tlsIdentity(for: .gateway), server: nil,
+            configuration: .defaults { $0.backoff.initial = .seconds(30) })
+        let client = RPCClient(transport: transport)
+        let first = await #expect(throws: RPCError.self) { try await client.unary(Echo.get, EchoMessage()) }
+        #expect(first?.code == .unavailable)
+        let start = ContinuousClock.now
+        let second = await #expect(throws: RPCError.self) { try await client.unary(Echo.get, EchoMessage()) }
+        #expect(second?.code == .unavailable)
+        #expect(second?.message.contains("retrying after a backoff") == true)
+        #expect(ContinuousClock.now - start < .milliseconds(500))
+    }
+
+    @Test func backoffGrowsAndIsCapped() {
+        let backoff = NIOClientTransport.Backoff(initial: .milliseconds(100), multiplier: 2, maximum: .seconds(1), jitter: 0)
+        #expect(backoff.delay(afterFailures: 1) == .milliseconds(100))
+        #expect(backoff.delay(afterFailures: 3) == .milliseconds(400))
+        #expect(backoff.delay(afterFailures: 10) == .seconds(1))
+    }
+
     @Test func healthOverTheNetwork() async throws {
         let server = try await LoopbackServer.start(router: Echo.router())
         let client = RPCClient(transport: try server.clientTransport(as: .admin))

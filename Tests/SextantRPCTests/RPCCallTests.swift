@@ -139,7 +139,9 @@ struct RPCCallTests {
         try await client.serverStreaming(Echo.expand, EchoMessage(payload: Array(repeating: 0, count: 1000), count: 200)) { stream in
             var iterator = stream.makeAsyncIterator()
             _ = try await iterator.next()
-            try await Task.sleep(for: .milliseconds(100))
+            try await Task.sleep(for: .milliseconds(200))
+            let ahead = await self.observations.expanded
+            #expect(ahead <= 8, "the writer ran \(ahead) messages ahead of a reader that took 1")
             var count = 1
             while try await iterator.next() != nil { count += 1 }
             #expect(count == 200)

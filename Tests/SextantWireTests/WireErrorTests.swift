@@ -1,4 +1,5 @@
 import SextantWire
+import SextantTesting
 import Testing
 
 private struct StringKeyed: Codable {

@@ -61,8 +61,12 @@ struct NIOServerStreamWriter: ServerStreamWriter {
         }
     }
 
+    /// STATUS ok without message or trailers, the most common frame payload there is: field 1 = 0.
+    private static let okPayload: [UInt8] = [0x08, 0x00]
+
     static func statusPayload(_ status: Status, _ trailers: Metadata) -> [UInt8] {
+        if status.code == .ok, status.message.isEmpty, trailers.isEmpty { return Self.okPayload }
         // A status with a plain code and message always encodes.
-        (try? WireEncoder().encode(StatusPayload(status: status, trailers: trailers))) ?? []
+        return (try? WireEncoder().encode(StatusPayload(status: status, trailers: trailers))) ?? []
     }
 }

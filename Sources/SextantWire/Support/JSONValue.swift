@@ -20,8 +20,13 @@ public enum JSONValue: Sendable, Hashable {
 
 extension JSONValue: Codable {
     public func encode(to encoder: any Encoder) throws {
+        if let wire = encoder as? WireValueEncoder {
+            let path = encoder.codingPath
+            try wire.encodeLengthDelimited { bytes in try JSONValueCoding.write(self, into: &bytes, path: path) }
+            return
+        }
         var container = encoder.singleValueContainer()
-        guard encoder is WireValueEncoder else {
+        do {
             switch self {
             case .null: try container.encodeNil()
             case .bool(let value): try container.encode(value)
@@ -30,16 +35,22 @@ extension JSONValue: Codable {
             case .array(let value): try container.encode(value)
             case .object(let value): try container.encode(value)
             }
-            return
         }
-        var bytes: [UInt8] = []
-        try JSONValueCoding.write(self, into: &bytes, path: encoder.codingPath)
-        try container.encode(bytes)
     }
 
     public init(from decoder: any Decoder) throws {
+        if let wire = decoder as? WireValueDecoder {
+            let path = decoder.codingPath
+            self = try wire.withLengthDelimitedBody(as: JSONValue.self) { buffer in
+                var reader = JSONValueCoding.Reader(bytes: buffer, path: path)
+                let value = try reader.read(depth: 0)
+                guard reader.offset == buffer.count else { throw reader.error("trailing bytes after the JSON value") }
+                return value
+            }
+            return
+        }
         let container = try decoder.singleValueContainer()
-        guard decoder is WireValueDecoder else {
+        do {
             if container.decodeNil() {
                 self = .null
             } else if let value = try? container.decode(Bool.self) {
@@ -53,14 +64,6 @@ extension JSONValue: Codable {
             } else {
                 self = .object(try container.decode([String: JSONValue].self))
             }
-            return
-        }
-        let bytes = try container.decode([UInt8].self)
-        self = try bytes.withUnsafeBytes { buffer in
-            var reader = JSONValueCoding.Reader(bytes: buffer, path: decoder.codingPath)
-            let value = try reader.read(depth: 0)
-            guard reader.offset == buffer.count else { throw reader.error("trailing bytes after the JSON value") }
-            return value
         }
     }
 }

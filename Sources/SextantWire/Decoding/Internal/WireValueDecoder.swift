@@ -26,6 +26,12 @@ final class WireValueDecoder: Decoder, SingleValueDecodingContainer {
         self
     }
 
+    /// Runs `body` over this value's length-delimited bytes without copying them (for types with
+    /// their own compact form, like `JSONValue`).
+    func withLengthDelimitedBody<T>(as type: Any.Type, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
+        try body(try self.state.body(self.value, as: type, depth: self.depth))
+    }
+
     // MARK: SingleValueDecodingContainer
 
     func decodeNil() -> Bool {

@@ -86,6 +86,20 @@ final class WireValueEncoder: Encoder, SingleValueEncodingContainer {
         try self.state.activate(self.parentRegion, depth: self.depth)
     }
 
+    /// Writes this value as one length-delimited value whose bytes `write` appends straight into
+    /// the output (for types with their own compact form, like `JSONValue`).
+    func encodeLengthDelimited(_ write: (inout [UInt8]) throws -> Void) throws {
+        try self.prepareScalar()
+        self.state.writeHeader(self.header, .lengthDelimited)
+        if self.state.isTopLevel(self.header) {
+            try write(&self.state.bytes)
+        } else {
+            let region = self.state.openRegion()
+            try write(&self.state.bytes)
+            self.state.close(region)
+        }
+    }
+
     // MARK: SingleValueEncodingContainer
 
     func encodeNil() throws {
