@@ -23,7 +23,8 @@ public enum Echo {
         service: serviceName, method: "GatewayOnly", kind: .unary, allowedCallers: .only(.gateway))
 }
 
-/// The message every ``Echo`` method takes and returns.
+/// The message every ``Echo`` method takes and returns. `Collect` waits `x-delay-ms` (request
+/// metadata) before reading, to exhaust flow-control windows on purpose.
 public struct EchoMessage: Codable, Sendable, Hashable {
     /// Free text; for `Get`, a command: "sleep:<ms>", "fail:<code>", "crash", "metadata".
     public var text: String
@@ -92,7 +93,11 @@ extension Echo {
                 await observations.wroteExpanded()
             }
         }
-        router.register(Echo.collect) { requests, _ in
+        router.register(Echo.collect) { requests, context in
+            // "x-delay-ms" holds the handler back before it reads, so the client's window runs out.
+            if let delay = context.metadata[stringValue: "x-delay-ms"].flatMap(Int.init) {
+                try await Task.sleep(for: .milliseconds(delay))
+            }
             var count: Int64 = 0
             var bytes: Int64 = 0
             for try await request in requests {

@@ -153,7 +153,8 @@ struct RPCEndToEndTests {
     @Test func slowReaderMakesTheServerWait() async throws {
         let observations = EchoObservations()
         let server = try await LoopbackServer.start(router: Echo.router(observations: observations))
-        // The client grants each stream 16 KiB; 2 KiB messages: the server may run ~8 ahead, not 500.
+        // The client grants each stream 16 KiB; 2 KiB messages: the reader's first batch returns
+        // the credit of what it took, so the server can run about two windows (~18) ahead, not 500.
         let transport = try server.clientTransport(
             as: .gateway,
             configuration: .defaults { $0.connection.settings.initialWindowSize = 16_384 })
@@ -165,11 +166,46 @@ struct RPCEndToEndTests {
             _ = try await iterator.next()
             try await Task.sleep(for: .milliseconds(300))
             let ahead = await observations.expanded
-            #expect(ahead <= 12, "the server wrote \(ahead) messages while the client had read 1")
+            #expect(ahead <= 20, "the server wrote \(ahead) messages while the client had read 1")
             var count = 1
             while try await iterator.next() != nil { count += 1 }
             #expect(count == 500)
         }
+        await server.stop()
+    }
+
+    @Test func halfCloseAfterTheWindowRanOutKeepsTheConnection() async throws {
+        let server = try await LoopbackServer.start(
+            router: Echo.router(),
+            configuration: .defaults { $0.connection.settings.initialWindowSize = 65_536 })
+        let client = RPCClient(transport: try server.clientTransport(as: .gateway))
+        var rng = SystemRandomNumberGenerator()
+        let payload = (0..<40_000).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        let reply = try await client.clientStreaming(Echo.collect, options: CallOptions(metadata: ["x-delay-ms": "300"])) { writer in
+            // Two messages exhaust the 64 KiB window; the half-close follows while it is still exhausted.
+            try await writer.write(EchoMessage(payload: payload))
+            try await writer.write(EchoMessage(payload: payload))
+        }
+        #expect(reply.count == 2)
+        await server.stop()
+    }
+
+    @Test func compressedMessageStillObeysThePeersLimit() async throws {
+        let server = try await LoopbackServer.start(
+            router: Echo.router(),
+            configuration: .defaults { $0.connection.settings.maxFrameSize = 16_384 })
+        let client = RPCClient(transport: try server.clientTransport(as: .gateway))
+        var rng = SystemRandomNumberGenerator()
+        // Compresses only a little: still over 16 KiB after zlib.
+        let payload = (0..<21_000).map { index in index % 4 == 0 ? 0 : UInt8.random(in: 0...255, using: &rng) }
+        let error = await #expect(throws: RPCError.self) { try await client.unary(Echo.get, EchoMessage(payload: payload)) }
+        #expect(error?.code == .resourceExhausted)
+        // Refused locally: the connection is still good.
+        #expect(try await client.unary(Echo.get, EchoMessage(text: "fine")).text == "fine")
+        // A message that compresses under the limit but inflates over it is refused as well.
+        let inflating = [UInt8](repeating: 1, count: 100_000)
+        let second = await #expect(throws: RPCError.self) { try await client.unary(Echo.get, EchoMessage(payload: inflating)) }
+        #expect(second?.code == .resourceExhausted)
         await server.stop()
     }
 

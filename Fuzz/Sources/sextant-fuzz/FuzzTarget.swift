@@ -356,3 +356,183 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     return 0
 }
+
+// MARK: - Seed corpus
+
+/// With `SEXTANT_FUZZ_WRITE_SEEDS=<dir>` in the environment the binary writes the hand-made seed
+/// inputs (valid encodings made by the real WireEncoder, framed by the real frame writer, each
+/// behind its mode byte) into `<dir>` and exits without fuzzing. `run.sh` does this before every
+/// run, so the seeds follow the types above.
+@_cdecl("LLVMFuzzerInitialize")
+public func fuzzInitialize(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>
+) -> CInt {
+    guard let directory = ProcessInfo.processInfo.environment["SEXTANT_FUZZ_WRITE_SEEDS"] else { return 0 }
+    do {
+        let count = try writeSeeds(to: URL(fileURLWithPath: directory, isDirectory: true))
+        print("wrote \(count) seed inputs to \(directory)")
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("writing seeds failed: \(error)\n".utf8))
+        exit(1)
+    }
+}
+
+enum Mode: UInt8 {
+    case framesWithPreface = 0, framesWithoutPreface = 1, event = 2, stringToInts = 3, json = 4, settingsAndGoAway = 5
+    case typical = 6, scalars = 7
+}
+
+func sampleJSON() -> JSONValue {
+    [
+        "plan": "pro",
+        "seats": 12,
+        "price": .number(Decimal(string: "-1234.5600")!),
+        "big": .number(Decimal(string: "123456789012345678901234567890")!),
+        "tiny": .number(Decimal(string: "0.000000000001")!),
+        "active": true,
+        "coupon": nil,
+        "tags": ["a", "b", ["nested": [1, 2, 3]]],
+        "ünï": "çødé ✓",
+    ]
+}
+
+func sampleContext(depth: Int) -> FuzzContext {
+    FuzzContext(
+        userID: depth.isMultiple(of: 2) ? Int64.min + Int64(depth) : nil,
+        locale: "en-GB",
+        flags: [true, false, true],
+        level: UInt8(depth),
+        children: depth == 0 ? nil : [sampleContext(depth: depth - 1), FuzzContext(userID: 7, locale: "", flags: [], level: 0, children: [])]
+    )
+}
+
+func sampleEvent() -> FuzzEvent {
+    FuzzEvent(
+        id: UInt64.max,
+        eventID: UUID(uuid: (0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0x4d, 0xef, 0x81, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef)),
+        name: "checkout.completed",
+        timestamp: Date(timeIntervalSinceReferenceDate: 786_000_000.125),
+        revenue: Decimal(string: "-12.50"),
+        context: sampleContext(depth: 3),
+        properties: ["cart": sampleJSON(), "empty": [:], "list": []],
+        isTest: true,
+        tags: ["x", nil, ""],
+        scores: [Int32.min, nil, 0, Int32.max],
+        priority: -128,
+        ratio: -0.0,
+        weight: .infinity,
+        blob: [0, 1, 2, 0xff],
+        counts: [-1: 1, 0: 0, 300: UInt16.max],
+        kind: .custom,
+        matrix: [[1, -1], [], [Int64.max]],
+        link: URL(string: "https://example.com/a?b=c#d"),
+        data: Data([0xde, 0xad]),
+        parent: FuzzContext(userID: nil, locale: "fr", flags: [], level: 255, children: nil),
+        action: .click(x: -5, y: 70_000),
+        small: Int16.min,
+        unsigned: 0,
+        sub: try? WireDecoder().decode(FuzzWithSuper.self, from: try! WireEncoder().encode(SuperSeed()))
+    )
+}
+
+/// Encodes like FuzzWithSuper without needing its decoder-only initializer.
+struct SuperSeed: Encodable {
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: FuzzWithSuper.CodingKeys.self)
+        try sampleContext(depth: 1).encode(to: container.superEncoder())
+        try container.encode("extra", forKey: .extra)
+    }
+}
+
+func minimalEvent() -> FuzzEvent {
+    FuzzEvent(
+        id: 0, eventID: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), name: "", timestamp: Date(timeIntervalSinceReferenceDate: 0),
+        revenue: nil, context: FuzzContext(userID: nil, locale: "", flags: [], level: 0, children: nil), properties: [:],
+        isTest: false, tags: [], scores: [], priority: 0, ratio: nil, weight: 0, blob: [], counts: [:], kind: .pageView,
+        matrix: [], link: nil, data: nil, parent: nil, action: nil, small: 0, unsigned: nil, sub: nil
+    )
+}
+
+func writeSeeds(to directory: URL) throws -> Int {
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let encoder = WireEncoder()
+    var count = 0
+    func write(_ name: String, _ bytes: [UInt8]) throws {
+        try Data(bytes).write(to: directory.appendingPathComponent(name))
+        count += 1
+    }
+    func value<T: Encodable>(_ name: String, _ mode: Mode, _ value: T, strict: UInt8? = nil) throws {
+        let payload = try encoder.encode(value)
+        try write("\(mode)-\(name)", [mode.rawValue] + payload)
+        if let strict {
+            // The same payload under strict limits (bit 7, knob in bits 3-6).
+            try write("\(mode)-strict-\(name)", [0x80 | (strict & 0x0F) << 3 | mode.rawValue] + payload)
+        }
+    }
+
+    // The seeds must be valid: check the richest one decodes back to what was encoded.
+    let event = sampleEvent()
+    guard event.sub != nil, try WireDecoder().decode(FuzzEvent.self, from: try encoder.encode(event)) == event else {
+        fail("the sample event does not round-trip")
+    }
+
+    // Values.
+    try value("full", .event, sampleEvent(), strict: 5)
+    try value("minimal", .event, minimalEvent())
+    try value("event-full", .typical, sampleEvent())
+    try value("sample", .stringToInts, ["": [], "a": [1, nil, -1], "b": [Int.min, Int.max]] as [String: [Int?]], strict: 2)
+    try value("object", .json, sampleJSON(), strict: 3)
+    try value("string", .json, JSONValue.string("just a string"))
+    try value("deep", .json, (0..<40).reduce(JSONValue.null) { inner, _ in .array([inner]) })
+    try value("settings-default", .settingsAndGoAway, ConnectionSettings.defaults)
+    try value("settings-custom", .settingsAndGoAway, ConnectionSettings(maxFrameSize: 16_384, initialWindowSize: 0, maxConcurrentStreams: UInt32.max, compression: ["zlib", "zstd"]))
+    try value("goaway", .settingsAndGoAway, GoAway(lastStreamID: 41, errorCode: .protocolError, message: "frame exceeds the negotiated maximum"))
+    try value("string", .scalars, "héllo, wörld ✓")
+    try value("int", .scalars, Int.min)
+    try value("uint32", .scalars, UInt32.max)
+    try value("double", .scalars, Double.pi)
+    try value("date", .scalars, Date(timeIntervalSinceReferenceDate: -1.5))
+    try value("decimal", .scalars, Decimal(string: "-0.000123")!)
+    try value("uuid", .scalars, sampleEvent().eventID)
+    try value("url", .scalars, URL(string: "sextant://host:7443/path?q=1")!)
+    try value("optional-ints", .scalars, [1, nil, -300, nil] as [Int?])
+    try value("nested-strings", .scalars, [["a", "b"], [], ["ç"]])
+    try value("int-dict", .scalars, [-1: "x", 5: "", 1 << 40: "big"] as [Int: String])
+    try value("json-list", .scalars, [sampleJSON(), .null, 3])
+    try value("decimals", .scalars, [Decimal(string: "1.5"), nil, Decimal(0)])
+    try value("context-deep", .scalars, sampleContext(depth: 6), strict: 1)
+    try value("action-click", .scalars, FuzzAction.click(x: 1, y: -1))
+    try value("action-view", .scalars, FuzzAction.view("home"))
+    try value("action-none", .scalars, FuzzAction.none)
+    try value("actions", .scalars, [FuzzAction.view("a"), nil, .none] as [FuzzAction?])
+    try value("super", .scalars, SuperSeed())
+
+    // Frame streams: the control byte after the mode byte picks the maximum frame size (bits 0-1)
+    // and the chunking seed (bits 2-7, 0 = one chunk).
+    var stream = ByteBuffer()
+    ConnectionPreface.write(settings: .defaults, into: &stream)
+    func frame(_ kind: FrameKind, flags: FrameFlags = [], stream id: UInt32, _ payload: [UInt8]) {
+        stream.writeFrame(Frame(kind: kind, flags: flags, streamID: id, payload: ByteBuffer(bytes: payload)))
+    }
+    frame(.headers, stream: 1, Array("/sextant.Echo/Say".utf8))
+    frame(.message, stream: 1, try encoder.encode(sampleEvent()))
+    frame(.message, flags: [.endStream], stream: 1, try encoder.encode(sampleJSON()))
+    frame(.message, flags: [.endStream, .noMessage], stream: 3, [])
+    frame(.windowUpdate, stream: 1, [0x80, 0x80, 0x04])
+    frame(.ping, stream: 0, [1, 2, 3, 4, 5, 6, 7, 8])
+    frame(.pong, stream: 0, [1, 2, 3, 4, 5, 6, 7, 8])
+    frame(.status, stream: 1, [0x08, 0x00])
+    frame(.cancel, stream: 3, [])
+    frame(.goAway, stream: 0, try encoder.encode(GoAway(lastStreamID: 3, errorCode: .noError, message: "bye")))
+    let bytes = Array(stream.readableBytesView)
+    try write("frames-preface-whole", [Mode.framesWithPreface.rawValue, 0x00] + bytes)
+    try write("frames-preface-chunked", [Mode.framesWithPreface.rawValue, 0x05 << 2] + bytes)
+    try write("frames-preface-small-max", [Mode.framesWithPreface.rawValue, 0x01 | 0x09 << 2] + bytes)
+    let withoutPreface = Array(bytes.dropFirst(ConnectionPreface.bytes.count))
+    try write("frames-nopreface-whole", [Mode.framesWithoutPreface.rawValue, 0x00] + withoutPreface)
+    try write("frames-nopreface-chunked", [Mode.framesWithoutPreface.rawValue, 0x21 << 2] + withoutPreface)
+    try write("frames-nopreface-tiny-max", [Mode.framesWithoutPreface.rawValue, 0x02] + withoutPreface)
+    return count
+}

@@ -19,6 +19,8 @@ public final class RPCInboundStream: Sendable {
 
     private struct State {
         var messages: [ByteBuffer] = []
+        /// Flow-control bytes each buffered message was charged (its size on the wire).
+        var wireSizes: [Int] = []
         var end: End?
         var responseHeaders: Metadata?
         var waiter: UnsafeContinuation<Void, Never>?
@@ -38,10 +40,16 @@ public final class RPCInboundStream: Sendable {
     // MARK: Transport side
 
     /// Adds a message; with `endStream`, also finishes the stream without a status.
-    public func deliver(_ message: ByteBuffer, endStream: Bool = false) {
+    /// - Parameters:
+    ///   - message: The message payload (inflated, if it was compressed).
+    ///   - wireSize: The bytes the sender's flow-control window was charged for it; default
+    ///     the message's size.
+    ///   - endStream: Whether the sender finished with this message.
+    public func deliver(_ message: ByteBuffer, wireSize: Int? = nil, endStream: Bool = false) {
         let waiter = self.state.withLockedValue { state -> UnsafeContinuation<Void, Never>? in
             guard state.end == nil, !state.consumerDone else { return nil }
             state.messages.append(message)
+            state.wireSizes.append(wireSize ?? message.readableBytes)
             if endStream { state.end = .finished(nil, [:]) }
             defer { state.waiter = nil }
             return state.waiter
@@ -77,7 +85,10 @@ public final class RPCInboundStream: Sendable {
             }
             guard state.end == nil else { return nil }
             state.end = end
-            if dropMessages { state.messages.removeAll() }
+            if dropMessages {
+                state.messages.removeAll()
+                state.wireSizes.removeAll()
+            }
             defer { state.waiter = nil }
             return state.waiter
         }
@@ -95,18 +106,20 @@ public final class RPCInboundStream: Sendable {
     /// messages have been returned. Only one task may read.
     public func nextBatch() async -> (messages: [ByteBuffer], end: End?) {
         while true {
-            let taken = self.state.withLockedValue { state -> ([ByteBuffer], End?)? in
+            let taken = self.state.withLockedValue { state -> ([ByteBuffer], Int, End?)? in
                 if !state.messages.isEmpty {
                     var batch: [ByteBuffer] = []
                     swap(&batch, &state.messages)
-                    return (batch, nil)
+                    let wireBytes = state.wireSizes.reduce(0, +)
+                    state.wireSizes.removeAll(keepingCapacity: true)
+                    return (batch, wireBytes, nil)
                 }
-                if let end = state.end { return ([], end) }
+                if let end = state.end { return ([], 0, end) }
                 return nil
             }
-            if let (messages, end) = taken {
-                if !messages.isEmpty, let onConsumed = self.onConsumed {
-                    onConsumed(messages.reduce(0) { $0 + $1.readableBytes })
+            if let (messages, wireBytes, end) = taken {
+                if wireBytes > 0, let onConsumed = self.onConsumed {
+                    onConsumed(wireBytes)
                 }
                 return (messages, end)
             }
@@ -126,6 +139,7 @@ public final class RPCInboundStream: Sendable {
         self.state.withLockedValue { state in
             state.consumerDone = true
             state.messages.removeAll()
+            state.wireSizes.removeAll()
         }
     }
 }

@@ -109,7 +109,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
                     maxMessageSize: Int(self.configuration.settings.maxFrameSize),
                     acceptsZlib: self.configuration.settings.compression.contains("zlib")
                 )
-                stream.inbound.deliver(payload)
+                stream.inbound.deliver(payload, wireSize: frame.payload.readableBytes)
             } catch let error as RPCError {
                 if stream.markClosed() {
                     connection.streams.remove(stream.id)

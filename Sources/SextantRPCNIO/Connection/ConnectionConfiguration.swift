@@ -63,19 +63,22 @@ struct MessageSender: Sendable {
     let peer: PeerSettings
 
     func prepare(_ message: ByteBuffer) throws -> (ByteBuffer, FrameFlags) {
+        var prepared = (message, FrameFlags())
         if self.configuration.compressionEnabled, self.peer.acceptsZlib,
             message.readableBytes >= self.configuration.compression.threshold,
             let compressed = MessageCompression.compress(message, level: self.configuration.compression.level)
         {
-            return (compressed, .compressed)
+            prepared = (compressed, .compressed)
         }
-        guard message.readableBytes <= self.peer.maxFrameSize else {
+        // The peer refuses a frame over its limit and a message that inflates over it: check both.
+        let largest = max(prepared.0.readableBytes, message.readableBytes)
+        guard largest <= self.peer.maxFrameSize else {
             throw RPCError(
                 code: .resourceExhausted,
-                message: "message exceeds the peer's maximum frame size (max: \(self.peer.maxFrameSize), actual: \(message.readableBytes))"
+                message: "message exceeds the peer's maximum message size (max: \(self.peer.maxFrameSize), actual: \(largest))"
             )
         }
-        return (message, [])
+        return prepared
     }
 }
 

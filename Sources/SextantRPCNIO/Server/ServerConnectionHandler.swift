@@ -97,12 +97,13 @@ final class ServerConnectionHandler: ChannelInboundHandler {
                 try self.checkKnownStream(frame)
                 return
             }
-            guard stream.credit.receive(frame.payload.readableBytes) else {
-                throw FrameError(code: .flowControlError, message: "MESSAGE on stream \(frame.streamID) exceeds the flow-control window")
-            }
+            // A half-close carries no message and needs no credit.
             if frame.flags.contains(.noMessage) {
                 stream.inbound.finish()
                 return
+            }
+            guard stream.credit.receive(frame.payload.readableBytes) else {
+                throw FrameError(code: .flowControlError, message: "MESSAGE on stream \(frame.streamID) exceeds the flow-control window")
             }
             do {
                 let payload = try messagePayload(
@@ -110,7 +111,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
                     maxMessageSize: Int(self.configuration.connection.settings.maxFrameSize),
                     acceptsZlib: self.configuration.connection.settings.compression.contains("zlib")
                 )
-                stream.inbound.deliver(payload, endStream: frame.flags.contains(.endStream))
+                stream.inbound.deliver(payload, wireSize: frame.payload.readableBytes, endStream: frame.flags.contains(.endStream))
             } catch let error as RPCError {
                 self.failStream(stream, status: error.status, connection: connection)
             }
@@ -159,7 +160,12 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         if !self.receivedPreface {
             self.receivedPreface = true
             // Data arrived, so the TLS handshake is complete: the client's certificate is known.
-            self.caller = try? PeerIdentity.read(from: context.pipeline.syncOperations)
+            // A certificate from the suite CA that names no service identity gets no connection.
+            do {
+                self.caller = try PeerIdentity.read(from: context.pipeline.syncOperations)
+            } catch {
+                throw FrameError(code: .protocolError, message: "the client certificate names no Sextant service identity")
+            }
         }
     }
 

@@ -77,7 +77,13 @@ enum JSONValueCoding {
     /// Deepest nesting accepted when reading (PRODUCT.md allows 10 for event properties).
     static let maxDepth = 64
 
-    static func write(_ value: JSONValue, into bytes: inout [UInt8], path: [any CodingKey]) throws {
+    static func write(_ value: JSONValue, into bytes: inout [UInt8], path: [any CodingKey], depth: Int = 0) throws {
+        guard depth < Self.maxDepth else {
+            throw EncodingError.invalidValue(
+                value,
+                EncodingError.Context(codingPath: path, debugDescription: "JSON value nests deeper than \(Self.maxDepth) levels")
+            )
+        }
         switch value {
         case .null:
             bytes.append(Self.null)
@@ -100,13 +106,13 @@ enum JSONValueCoding {
         case .array(let elements):
             bytes.append(Self.array)
             Varint.append(UInt64(elements.count), to: &bytes)
-            for element in elements { try Self.write(element, into: &bytes, path: path) }
+            for element in elements { try Self.write(element, into: &bytes, path: path, depth: depth + 1) }
         case .object(let members):
             bytes.append(Self.object)
             Varint.append(UInt64(members.count), to: &bytes)
             for key in members.keys.sorted() {
                 Self.appendText(key, to: &bytes)
-                try Self.write(members[key]!, into: &bytes, path: path)
+                try Self.write(members[key]!, into: &bytes, path: path, depth: depth + 1)
             }
         }
     }
