@@ -50,7 +50,7 @@ fi
 if [[ "$replay" == "1" ]]; then
     inputs=()
     for f in Fuzz/crashes/*; do
-        [[ -f "$f" && "$f" != *.md ]] && inputs+=("$f")
+        [[ -f "$f" && "$f" != *.md && "$f" != *.py ]] && inputs+=("$f")
     done
     if [[ ${#inputs[@]} -eq 0 ]]; then
         echo "no inputs in Fuzz/crashes/"

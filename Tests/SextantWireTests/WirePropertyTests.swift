@@ -39,6 +39,22 @@ struct WirePropertyTests {
         }
     }
 
+    @Test func decimalTextMatchesFoundationsDescription() throws {
+        var rng = SplitMix64(seed: 5)
+        var values: [Decimal] = [0, -0.5, 1_000_000, Decimal(string: "0.000001")!, Decimal(string: "18446744073709551615")!,
+                                 Decimal(string: "-123456789012345678901234567890.125")!, Decimal(string: "1.50")!]
+        for _ in 0..<3_000 {
+            let units = Int64(bitPattern: rng.next()) >> Int(rng.next() % 60)
+            values.append(Decimal(units) / pow(Decimal(10), Int(rng.next() % 12)))
+            values.append(Decimal(units) * pow(Decimal(10), Int(rng.next() % 8)))
+        }
+        for value in values {
+            // At the top level a Decimal is its text, without a length prefix.
+            #expect(try WireEncoder().encode(value) == Array(value.description.utf8), "\(value)")
+            #expect(try WireDecoder().decode(Decimal.self, from: WireEncoder().encode(value)) == value)
+        }
+    }
+
     @Test func randomDecimalsAreExact() throws {
         var rng = SplitMix64(seed: 99)
         for _ in 0..<2_000 {

@@ -127,8 +127,7 @@ enum JSONValueCoding {
 
     /// The value as an Int64 when it is a whole number that fits, so it travels as a varint.
     private static func exactInteger(_ number: Decimal) -> Int64? {
-        // The plain text of a whole number has no '.', and Int64's parser rejects anything out of range.
-        number.isNaN ? nil : Int64(number.description)
+        WireDecimal.exactInteger(number)
     }
 
     struct Reader {
