@@ -11,8 +11,15 @@ struct CodecCommand: ParsableCommand {
     @Option(help: "Seconds per measurement.")
     var seconds: Double = 3
 
+    @Flag(help: "Leave the properties object empty (to see what it costs).")
+    var emptyProperties = false
+
+    @Flag(help: "Measure only the wire codec (for profiling).")
+    var wireOnly = false
+
     func run() throws {
-        let event = SampleEvent.example
+        var event = SampleEvent.example
+        if self.emptyProperties { event.properties = [:] }
         let wireEncoder = WireEncoder()
         let wireDecoder = WireDecoder()
         let jsonEncoder = JSONEncoder()
@@ -25,8 +32,9 @@ struct CodecCommand: ParsableCommand {
 
         let wireEncode = try Self.rate(seconds: self.seconds) { _ = try wireEncoder.encode(event) }
         let wireDecode = try Self.rate(seconds: self.seconds) { _ = try wireDecoder.decode(SampleEvent.self, from: wireBytes) }
-        let jsonEncode = try Self.rate(seconds: self.seconds) { _ = try jsonEncoder.encode(event) }
-        let jsonDecode = try Self.rate(seconds: self.seconds) { _ = try jsonDecoder.decode(SampleEvent.self, from: jsonBytes) }
+        let jsonSeconds = self.wireOnly ? 0.01 : self.seconds
+        let jsonEncode = try Self.rate(seconds: jsonSeconds) { _ = try jsonEncoder.encode(event) }
+        let jsonDecode = try Self.rate(seconds: jsonSeconds) { _ = try jsonDecoder.decode(SampleEvent.self, from: jsonBytes) }
 
         let result: [String: Any] = [
             "bench": "codec",

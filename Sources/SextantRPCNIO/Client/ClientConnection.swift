@@ -57,6 +57,12 @@ final class ClientConnection: Sendable {
             // Ids are taken inside the outbox lock so they reach the wire in increasing order.
             let id = self.state.withLockedValue { state -> UInt32? in
                 guard !state.draining, !state.closed else { return nil }
+                // The last id is never used: a connection that ran out of ids drains, and the
+                // transport opens a fresh one for the next call.
+                guard state.nextStreamID < UInt32.max else {
+                    state.draining = true
+                    return nil
+                }
                 defer { state.nextStreamID += 1 }
                 return state.nextStreamID
             }

@@ -21,7 +21,8 @@ public enum JSONValue: Sendable, Hashable {
 extension JSONValue: Codable {
     public func encode(to encoder: any Encoder) throws {
         if let wire = encoder as? WireValueEncoder {
-            let path = encoder.codingPath
+            // The coding path is built only if an error needs it.
+            let path = { encoder.codingPath }
             try wire.encodeLengthDelimited { bytes in try JSONValueCoding.write(self, into: &bytes, path: path) }
             return
         }
@@ -40,7 +41,7 @@ extension JSONValue: Codable {
 
     public init(from decoder: any Decoder) throws {
         if let wire = decoder as? WireValueDecoder {
-            let path = decoder.codingPath
+            let path = { decoder.codingPath }
             self = try wire.withLengthDelimitedBody(as: JSONValue.self) { buffer in
                 var reader = JSONValueCoding.Reader(bytes: buffer, path: path)
                 let value = try reader.read(depth: 0)
@@ -77,11 +78,11 @@ enum JSONValueCoding {
     /// Deepest nesting accepted when reading (PRODUCT.md allows 10 for event properties).
     static let maxDepth = 64
 
-    static func write(_ value: JSONValue, into bytes: inout [UInt8], path: [any CodingKey], depth: Int = 0) throws {
+    static func write(_ value: JSONValue, into bytes: inout [UInt8], path: () -> [any CodingKey], depth: Int = 0) throws {
         guard depth < Self.maxDepth else {
             throw EncodingError.invalidValue(
                 value,
-                EncodingError.Context(codingPath: path, debugDescription: "JSON value nests deeper than \(Self.maxDepth) levels")
+                EncodingError.Context(codingPath: path(), debugDescription: "JSON value nests deeper than \(Self.maxDepth) levels")
             )
         }
         switch value {
@@ -95,7 +96,7 @@ enum JSONValueCoding {
                 Varint.append(Varint.zigzag(integer), to: &bytes)
             } else {
                 guard let text = WireDecimal.text(of: number) else {
-                    throw EncodingError.invalidValue(number, EncodingError.Context(codingPath: path, debugDescription: "a NaN number cannot be encoded"))
+                    throw EncodingError.invalidValue(number, EncodingError.Context(codingPath: path(), debugDescription: "a NaN number cannot be encoded"))
                 }
                 bytes.append(Self.decimal)
                 Self.appendText(text, to: &bytes)
@@ -132,16 +133,16 @@ enum JSONValueCoding {
 
     struct Reader {
         let bytes: UnsafeRawBufferPointer
-        let path: [any CodingKey]
+        let path: () -> [any CodingKey]
         var offset = 0
 
-        init(bytes: UnsafeRawBufferPointer, path: [any CodingKey]) {
+        init(bytes: UnsafeRawBufferPointer, path: @escaping () -> [any CodingKey]) {
             self.bytes = bytes
             self.path = path
         }
 
         func error(_ message: String) -> DecodingError {
-            DecodingError.dataCorrupted(DecodingError.Context(codingPath: self.path, debugDescription: "JSON value: \(message)"))
+            DecodingError.dataCorrupted(DecodingError.Context(codingPath: self.path(), debugDescription: "JSON value: \(message)"))
         }
 
         mutating func varint() throws -> UInt64 {
