@@ -166,7 +166,7 @@ enum JSONValueCoding {
             let length = try self.length()
             let slice = UnsafeRawBufferPointer(rebasing: self.bytes[self.offset..<(self.offset + length)])
             self.offset += length
-            guard let text = String(validating: slice, as: UTF8.self) else { throw self.error("text is not valid UTF-8") }
+            guard let text = WireUTF8.string(slice) else { throw self.error("text is not valid UTF-8") }
             return text
         }
 

@@ -15,14 +15,16 @@ protocol WireDecodableDictionary {
 extension Dictionary: WireEncodableDictionary where Key: Encodable, Value: Encodable {
     func wireEncodeEntries(into container: inout WireUnkeyedEncodingContainer) throws {
         if Key.self == String.self {
-            for key in self.keys.sorted(by: { ($0 as! String) < ($1 as! String) }) {
+            let byString = same(self, as: [String: Value].self)
+            for (key, value) in byString.sorted(by: { $0.key < $1.key }) {
                 try container.encode(key)
-                try container.encode(self[key]!)
+                try container.encode(value)
             }
         } else if Key.self == Int.self {
-            for key in self.keys.sorted(by: { ($0 as! Int) < ($1 as! Int) }) {
+            let byInt = same(self, as: [Int: Value].self)
+            for (key, value) in byInt.sorted(by: { $0.key < $1.key }) {
                 try container.encode(key)
-                try container.encode(self[key]!)
+                try container.encode(value)
             }
         } else {
             for (key, value) in self {

@@ -33,12 +33,12 @@ final class WireDecodingState {
     }
 
     func push(_ key: any CodingKey, depth: Int) {
-        if self.pathKeys.count > depth { self.pathKeys.removeSubrange(depth...) }
+        while self.pathKeys.count > depth { self.pathKeys.removeLast() }
         self.pathKeys.append(key)
     }
 
     func pop(depth: Int) {
-        if self.pathKeys.count > depth { self.pathKeys.removeSubrange(depth...) }
+        while self.pathKeys.count > depth { self.pathKeys.removeLast() }
     }
 
     // MARK: Errors
@@ -215,7 +215,7 @@ final class WireDecodingState {
 
     func string(_ value: WireValue, depth: Int) throws -> String {
         let body = try self.body(value, as: String.self, depth: depth)
-        guard let string = String(validating: body, as: UTF8.self) else {
+        guard let string = WireUTF8.string(body) else {
             throw self.corrupted("string is not valid UTF-8", depth: depth)
         }
         return string
@@ -227,33 +227,33 @@ final class WireDecodingState {
     /// a child decoder.
     func decodeValue<T: Decodable>(_ type: T.Type, from value: WireValue, depth: Int) throws -> T {
         if T.self == String.self {
-            return try self.string(value, depth: depth) as! T
+            return same(try self.string(value, depth: depth), as: T.self)
         } else if T.self == [UInt8].self {
-            return Array(try self.body(value, as: type, depth: depth)) as! T
+            return same(Array(try self.body(value, as: type, depth: depth)), as: T.self)
         } else if T.self == Data.self {
-            return Data(try self.body(value, as: type, depth: depth)) as! T
+            return same(Data(try self.body(value, as: type, depth: depth)), as: T.self)
         } else if T.self == Date.self {
             let seconds = Double(bitPattern: try self.fixed64(value, as: type, depth: depth))
-            return Date(timeIntervalSinceReferenceDate: seconds) as! T
+            return same(Date(timeIntervalSinceReferenceDate: seconds), as: T.self)
         } else if T.self == Decimal.self {
             let text = try self.body(value, as: type, depth: depth)
             guard let decimal = WireDecimal.parse(text) else {
                 throw self.corrupted("Decimal text is not plain notation like -12.50 (at most \(WireDecimal.maxTextLength) characters)", depth: depth)
             }
-            return decimal as! T
+            return same(decimal, as: T.self)
         } else if T.self == UUID.self {
             let raw = try self.body(value, as: type, depth: depth)
             guard raw.count == 16 else {
                 throw self.corrupted("UUID must be 16 bytes, found \(raw.count)", depth: depth)
             }
             let uuid = raw.loadUnaligned(as: uuid_t.self)
-            return UUID(uuid: uuid) as! T
+            return same(UUID(uuid: uuid), as: T.self)
         } else if T.self == URL.self {
             let text = try self.string(value, depth: depth)
             guard let url = URL(string: text) else {
                 throw self.corrupted("invalid URL", depth: depth)
             }
-            return url as! T
+            return same(url, as: T.self)
         } else if let dictionaryType = T.self as? any WireDecodableDictionary.Type {
             var container = try self.unkeyedContainer(value, depth: depth)
             return try dictionaryType.wireDecode(from: &container) as! T

@@ -59,12 +59,12 @@ final class WireEncodingState {
 
     func push(_ key: any CodingKey, depth: Int) {
         // Keep the stack exactly `depth` long before pushing, whatever happened underneath.
-        if self.pathKeys.count > depth { self.pathKeys.removeSubrange(depth...) }
+        while self.pathKeys.count > depth { self.pathKeys.removeLast() }
         self.pathKeys.append(key)
     }
 
     func pop(depth: Int) {
-        if self.pathKeys.count > depth { self.pathKeys.removeSubrange(depth...) }
+        while self.pathKeys.count > depth { self.pathKeys.removeLast() }
     }
 
     // MARK: Regions
@@ -201,17 +201,18 @@ final class WireEncodingState {
         depth: Int
     ) throws {
         try self.activate(region, depth: depth)
+        // `same(_:as:)` reinterprets a value whose type was just checked to be equal: no dynamic cast.
         if T.self == String.self {
-            self.writeString(header, value as! String)
+            self.writeString(header, same(value, as: String.self))
         } else if T.self == [UInt8].self {
-            self.writeLengthDelimited(header, value as! [UInt8])
+            self.writeLengthDelimited(header, same(value, as: [UInt8].self))
         } else if T.self == Data.self {
-            self.writeLengthDelimited(header, value as! Data)
+            self.writeLengthDelimited(header, same(value, as: Data.self))
         } else if T.self == Date.self {
             self.writeHeader(header, .fixed64)
-            self.writeFixed64((value as! Date).timeIntervalSinceReferenceDate.bitPattern)
+            self.writeFixed64(same(value, as: Date.self).timeIntervalSinceReferenceDate.bitPattern)
         } else if T.self == Decimal.self {
-            let decimal = value as! Decimal
+            let decimal = same(value, as: Decimal.self)
             guard let text = WireDecimal.text(of: decimal) else {
                 throw EncodingError.invalidValue(
                     value,
@@ -223,10 +224,10 @@ final class WireEncodingState {
             }
             self.writeString(header, text)
         } else if T.self == UUID.self {
-            let uuid = (value as! UUID).uuid
+            let uuid = same(value, as: UUID.self).uuid
             withUnsafeBytes(of: uuid) { self.writeLengthDelimited(header, $0) }
         } else if T.self == URL.self {
-            self.writeString(header, (value as! URL).absoluteString)
+            self.writeString(header, same(value, as: URL.self).absoluteString)
         } else if let dictionary = value as? any WireEncodableDictionary {
             self.writeHeader(header, .lengthDelimited)
             let serial = self.isTopLevel(header) ? Self.topLevelRegion : self.openRegion()
@@ -270,4 +271,12 @@ final class WireEncodingState {
             )
         )
     }
+}
+
+/// Reinterprets `value` as `U` when the caller has checked that `T` and `U` are the same type,
+/// avoiding the runtime's dynamic cast on the codec's hottest paths.
+@inline(__always)
+func same<T, U>(_ value: T, as type: U.Type) -> U {
+    assert(T.self == U.self)
+    return unsafeBitCast(value, to: U.self)
 }
