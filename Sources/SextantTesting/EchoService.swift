@@ -51,6 +51,8 @@ public actor EchoObservations {
     public private(set) var cancellations = 0
     /// How many handlers finished normally.
     public private(set) var completions = 0
+    /// How many `sleep:` calls have started sleeping.
+    public private(set) var sleepers = 0
     /// How many messages `Expand` handlers have written so far.
     public private(set) var expanded = 0
 
@@ -60,6 +62,7 @@ public actor EchoObservations {
     func cancelled() { self.cancellations += 1 }
     func completed() { self.completions += 1 }
     func wroteExpanded() { self.expanded += 1 }
+    func startedSleeping() { self.sleepers += 1 }
 }
 
 extension Echo {
@@ -68,6 +71,7 @@ extension Echo {
         var router = RPCRouter()
         router.register(Echo.get) { request, context in
             if request.text.hasPrefix("sleep:"), let ms = Int(request.text.dropFirst(6)) {
+                await observations.startedSleeping()
                 do {
                     try await Task.sleep(for: .milliseconds(ms))
                 } catch {

@@ -258,11 +258,13 @@ struct RPCEndToEndTests {
     }
 
     @Test func gracefulShutdownDrainsCallsInFlight() async throws {
-        let server = try await LoopbackServer.start(router: Echo.router())
+        let observations = EchoObservations()
+        let server = try await LoopbackServer.start(router: Echo.router(observations: observations))
         let client = RPCClient(transport: try server.clientTransport(as: .gateway))
         _ = try await client.unary(Echo.get, EchoMessage())  // connect
         let inFlight = Task { try await client.unary(Echo.get, EchoMessage(text: "sleep:500")) }
-        try await Task.sleep(for: .milliseconds(100))
+        // Shut down only once the call is running on the server.
+        for _ in 0..<500 where await observations.sleepers == 0 { try await Task.sleep(for: .milliseconds(10)) }
         let stopping = Task { await server.stop() }
         // The call that was running when shutdown began still completes normally.
         #expect(try await inFlight.value.text == "sleep:500")
