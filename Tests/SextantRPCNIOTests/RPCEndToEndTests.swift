@@ -213,12 +213,12 @@ struct RPCEndToEndTests {
         let server = try await LoopbackServer.start(
             router: Echo.router(),
             configuration: .defaults {
-                $0.connection.keepaliveInterval = .milliseconds(200)
-                $0.connection.keepaliveTimeout = .milliseconds(200)
+                $0.connection.keepaliveInterval = .milliseconds(800)
+                $0.connection.keepaliveTimeout = .milliseconds(800)
             })
         // A client that sends its preface and then never answers a PING.
         let connection = try await RawTLSConnection.connect(port: server.port, identity: try server.pki.tlsIdentity(for: .gateway))
-        let (received, closed) = try await connection.exchange(.clientPreface(), timeout: .seconds(5))
+        let (received, closed) = try await connection.exchange(.clientPreface(), timeout: .seconds(10))
         #expect(closed)
         let frames = RawTLSConnection.frames(in: received)
         #expect(frames.contains { $0.kind == .ping })
