@@ -18,6 +18,14 @@ private struct Numbers: Codable {
     enum CodingKeys: Int, CodingKey { case small = 1, flag = 2, text = 3 }
 }
 
+extension Numbers {
+    /// Field 1 only, optional: reads the last of many repeats.
+    struct OptionalFirst: Codable {
+        var first: Int64?
+        enum CodingKeys: Int, CodingKey { case first = 1 }
+    }
+}
+
 private indirect enum Tree: Codable {
     case leaf
     case node([Tree])
@@ -104,6 +112,20 @@ struct WireErrorTests {
         let strict = WireDecoder(limits: .defaults { $0.maxElementCount = 10 })
         #expect(throws: DecodingError.self) { try strict.decode([Int].self, from: bytes) }
         #expect(try WireDecoder().decode([Int].self, from: bytes).count == 100)
+    }
+
+    /// Found by the fuzzer (Fuzz/crashes/timeout-scanmessage-quadratic): fields in descending
+    /// order followed by many repeats made scanning quadratic. Now linear: 2 MiB decode at once.
+    @Test(.timeLimit(.minutes(1))) func shuffledAndRepeatedFieldsScanInLinearTime() throws {
+        var bytes: [UInt8] = []
+        let distinct = 200_000
+        for number in stride(from: distinct, through: 1, by: -1) {
+            Varint.append(UInt64(number) << 3, to: &bytes)
+            bytes.append(0)
+        }
+        for _ in 0..<300_000 { bytes += [0x08, 0x0E] }  // zigzag(7) = 14
+        let decoded = try WireDecoder().decode(Numbers.OptionalFirst.self, from: bytes)
+        #expect(decoded.first == 7)
     }
 
     @Test func randomGarbageNeverCrashes() {

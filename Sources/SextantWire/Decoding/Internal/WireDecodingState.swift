@@ -123,6 +123,10 @@ final class WireDecodingState {
         var fields: [WireField] = []
         var offset = value.start
         var largest = -1
+        // Built only once a field arrives out of order, so the common in-order message never
+        // pays for it; with it, repeated and shuffled fields stay linear (the fuzzer found the
+        // quadratic search this replaces).
+        var indexByNumber: [Int: Int]?
         while offset < value.end {
             let key = try self.readVarint(at: &offset, end: value.end, depth: depth)
             let number = key >> 3
@@ -138,10 +142,20 @@ final class WireDecodingState {
             )
             if field.number > largest {
                 largest = field.number
+                indexByNumber?[field.number] = fields.count
                 fields.append(field)
-            } else if let existing = fields.firstIndex(where: { $0.number == field.number }) {
+                continue
+            }
+            if indexByNumber == nil {
+                var index: [Int: Int] = [:]
+                index.reserveCapacity(fields.count + 1)
+                for (position, existing) in fields.enumerated() { index[existing.number] = position }
+                indexByNumber = index
+            }
+            if let existing = indexByNumber?[field.number] {
                 fields[existing] = field
             } else {
+                indexByNumber?[field.number] = fields.count
                 fields.append(field)
             }
         }
