@@ -123,11 +123,11 @@ struct NIOClientStreamWriter: ClientStreamWriter {
     let sender: MessageSender
 
     func write(_ message: ByteBuffer) async throws {
-        guard !self.stream.isClosed else {
-            throw RPCError(code: .cancelled, message: "the call has ended")
-        }
         let (payload, flags) = try self.sender.prepare(message)
-        try await self.stream.sendWindow.reserve(payload.readableBytes)
+        // The window fails when the call ends, so this also refuses writes to a finished call.
+        if !self.stream.sendWindow.tryReserve(payload.readableBytes) {
+            try await self.stream.sendWindow.reserve(payload.readableBytes)
+        }
         self.connection.outbox.enqueue(kind: .message, flags: flags, streamID: self.stream.id, payload: payload)
     }
 

@@ -26,7 +26,9 @@ struct NIOServerStreamWriter: ServerStreamWriter {
             throw RPCError(code: .cancelled, message: "the call has ended")
         }
         let (payload, flags) = try self.sender.prepare(message)
-        try await self.stream.sendWindow.reserve(payload.readableBytes)
+        if !self.stream.sendWindow.tryReserve(payload.readableBytes) {
+            try await self.stream.sendWindow.reserve(payload.readableBytes)
+        }
         self.outbox.enqueue(kind: .message, flags: flags, streamID: self.stream.id, payload: payload)
     }
 
