@@ -123,6 +123,7 @@ struct ClientCommand: AsyncParsableCommand {
             var cpuStart: (Double, Double?)?
             var cpuEnd: (Double, Double?)?
             let message = BenchMessage(payload: payload, count: 0)
+            let batch = [BenchMessage](repeating: message, count: 64)
             var measureFrom = clock.now
             let reply = try await client.clientStreaming(BenchService.ingest) { writer in
                 let start = clock.now
@@ -130,9 +131,9 @@ struct ClientCommand: AsyncParsableCommand {
                 let measureUntil = measureFrom + .milliseconds(Int64(seconds * 1000))
                 var measuring = false
                 while true {
-                    // Check the clock once per 256 messages: reading it per message would cost more than a write.
-                    for _ in 0..<256 {
-                        try await writer.write(message)
+                    // Check the clock once per 256 messages; write them as batches of 64 (bulk ingest's path).
+                    for _ in 0..<4 {
+                        try await writer.write(contentsOf: batch)
                     }
                     sent += 256
                     if measuring { measured += 256 }

@@ -28,6 +28,15 @@ struct RPCEndToEndTests {
         }
         #expect(collected == EchoMessage(text: "bytes:200000", count: 2_000))
 
+        // Batches larger than the window: sent in window-sized chunks, every message arrives once.
+        let batched = try await client.clientStreaming(Echo.collect) { writer in
+            var rng = SystemRandomNumberGenerator()
+            let noise = (0..<5_000).map { _ in UInt8.random(in: 0...255, using: &rng) }  // incompressible
+            let batch = (0..<500).map { _ in EchoMessage(payload: noise) }
+            for _ in 0..<4 { try await writer.write(contentsOf: batch) }
+        }
+        #expect(batched == EchoMessage(text: "bytes:10000000", count: 2_000))
+
         let echoed = try await client.bidirectional(Echo.update) { writer in
             for index in 0..<300 { try await writer.write(EchoMessage(count: Int64(index))) }
         } responses: { stream in

@@ -79,7 +79,7 @@ public struct RPCClient: Sendable {
         try await self.withStream(self.head(method, options), firstMessage: nil, endStream: false) { stream in
             let writer = stream.writer
             do {
-                try await requests(RPCWriter { try await writer.write($0) })
+                try await requests(RPCWriter({ try await writer.write($0) }, sendBatch: { try await writer.write(contentsOf: $0) }))
             } catch let error as RPCError where stream.inbound.hasEnded {
                 // The server ended the call while we were writing: its status explains why.
                 _ = error
@@ -99,7 +99,7 @@ public struct RPCClient: Sendable {
         try await self.withStream(self.head(method, options), firstMessage: nil, endStream: false) { stream in
             let writer = stream.writer
             let sending = Task {
-                try await requests(RPCWriter { try await writer.write($0) })
+                try await requests(RPCWriter({ try await writer.write($0) }, sendBatch: { try await writer.write(contentsOf: $0) }))
                 writer.finish()
             }
             do {

@@ -5,10 +5,18 @@ import SextantWire
 /// transport, which waits when the receiver's flow-control window is exhausted.
 public struct RPCWriter<Message: Encodable & Sendable>: Sendable {
     private let send: @Sendable (ByteBuffer) async throws -> Void
+    private let sendBatch: (@Sendable ([ByteBuffer]) async throws -> Void)?
 
-    /// Creates a writer over a raw sending function.
-    public init(_ send: @escaping @Sendable (ByteBuffer) async throws -> Void) {
+    /// Creates a writer over raw sending functions.
+    /// - Parameters:
+    ///   - send: Sends one encoded message.
+    ///   - sendBatch: Sends several encoded messages in one hand-off; `nil` to send them one by one.
+    public init(
+        _ send: @escaping @Sendable (ByteBuffer) async throws -> Void,
+        sendBatch: (@Sendable ([ByteBuffer]) async throws -> Void)? = nil
+    ) {
         self.send = send
+        self.sendBatch = sendBatch
     }
 
     /// Sends one message.
@@ -17,9 +25,15 @@ public struct RPCWriter<Message: Encodable & Sendable>: Sendable {
         try await self.send(try MessageCoding.encode(message))
     }
 
-    /// Sends each message in turn.
+    /// Sends messages as one batch where the transport supports it (a client stream over the
+    /// NIO transport does: one flow-control reservation, one hand-off to the event loop), which
+    /// is how bulk imports should write.
     public func write(contentsOf messages: some Sequence<Message>) async throws {
-        for message in messages { try await self.write(message) }
+        guard let sendBatch = self.sendBatch else {
+            for message in messages { try await self.write(message) }
+            return
+        }
+        try await sendBatch(try messages.map { try MessageCoding.encode($0) })
     }
 }
 

@@ -23,10 +23,21 @@ public protocol ClientStreamWriter: Sendable {
     /// Sends one request message, waiting while the server's flow-control window is exhausted.
     /// - Throws: `RPCError` when the call is gone.
     func write(_ message: ByteBuffer) async throws
+    /// Sends several request messages at once (bulk ingest): one flow-control reservation and
+    /// one hand-off to the transport for the whole batch.
+    /// - Throws: `RPCError` when the call is gone.
+    func write(contentsOf messages: [ByteBuffer]) async throws
     /// Half-closes: no more request messages.
     func finish()
     /// Abandons the call: the server cancels its handler; the inbound stream fails with `cancelled`.
     func cancel()
+}
+
+extension ClientStreamWriter {
+    /// Sends the messages one by one; transports override it to batch.
+    public func write(contentsOf messages: [ByteBuffer]) async throws {
+        for message in messages { try await self.write(message) }
+    }
 }
 
 /// An opened call: where requests go and where responses arrive.

@@ -131,6 +131,31 @@ struct NIOClientStreamWriter: ClientStreamWriter {
         self.connection.outbox.enqueue(kind: .message, flags: flags, streamID: self.stream.id, payload: payload)
     }
 
+    func write(contentsOf messages: [ByteBuffer]) async throws {
+        var prepared: [(ByteBuffer, FrameFlags)] = []
+        prepared.reserveCapacity(messages.count)
+        for message in messages { prepared.append(try self.sender.prepare(message)) }
+        let id = self.stream.id
+        var next = 0
+        while next < prepared.count {
+            // Each message still needs an open window when it is sent (the receiver checks that
+            // per message); everything that fits goes to the outbox in one hand-off.
+            var end = next
+            while end < prepared.count, self.stream.sendWindow.tryReserve(prepared[end].0.readableBytes) { end += 1 }
+            if end == next {
+                try await self.stream.sendWindow.reserve(prepared[next].0.readableBytes)
+                end = next + 1
+            }
+            let chunk = prepared[next..<end]
+            self.connection.outbox.enqueue { buffer in
+                for (payload, flags) in chunk {
+                    buffer.writeFrame(Frame(kind: .message, flags: flags, streamID: id, payload: payload))
+                }
+            }
+            next = end
+        }
+    }
+
     func finish() {
         guard !self.stream.isClosed else { return }
         self.connection.outbox.enqueue(kind: .message, flags: [.endStream, .noMessage], streamID: self.stream.id, payload: ByteBuffer())
