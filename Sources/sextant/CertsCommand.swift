@@ -18,7 +18,7 @@ struct CertsCommand: AsyncParsableCommand {
         @Option(help: "Directory to write ca.pem, ca-key.pem, <name>.pem and <name>-key.pem into.")
         var dir = "certs"
 
-        @Option(parsing: .upToNextOption, help: "Extra DNS names for every certificate (e.g. compose host names are added automatically).")
+        @Option(parsing: .upToNextOption, help: "Extra DNS names for every certificate (each also gets localhost and its own service name).")
         var dnsName: [String] = []
 
         @Flag(help: "Replace an existing CA in the directory.")
