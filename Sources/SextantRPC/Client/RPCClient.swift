@@ -1,4 +1,4 @@
-public import NIOCore
+import NIOCore
 
 /// Makes typed calls over a ``ClientTransport``.
 ///

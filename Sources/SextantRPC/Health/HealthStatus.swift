@@ -1,4 +1,4 @@
-public import NIOConcurrencyHelpers
+import NIOConcurrencyHelpers
 
 /// The serving status of a server and of the services in it, with watchers told of changes.
 ///

@@ -1,4 +1,4 @@
-public import NIOCore
+import NIOCore
 
 /// The methods a server answers, each with its handler.
 ///

@@ -1,4 +1,4 @@
-public import NIOConcurrencyHelpers
+import NIOConcurrencyHelpers
 
 /// A sender's flow-control credit for one stream, in payload bytes.
 ///

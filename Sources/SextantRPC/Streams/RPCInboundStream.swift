@@ -1,4 +1,4 @@
-public import NIOConcurrencyHelpers
+import NIOConcurrencyHelpers
 public import NIOCore
 
 /// The messages arriving on one side of a call, from the transport to the code that reads them.

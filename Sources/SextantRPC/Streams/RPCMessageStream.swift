@@ -1,4 +1,4 @@
-public import NIOCore
+import NIOCore
 
 /// Typed messages read from an ``RPCInboundStream``: the requests a streaming handler receives,
 /// or the responses a streaming caller reads.
