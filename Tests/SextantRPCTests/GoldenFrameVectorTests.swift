@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import SextantRPC
+import SextantTesting
 import SextantWire
 import Testing
 
@@ -13,16 +14,16 @@ import Testing
 struct GoldenFrameVectorTests {
     /// Every name that has a vector file of kind "frame" or "preface", a Swift counterpart, or both.
     static let names: [String] = {
-        let files = (try? FrameVectorFiles.load()) ?? [:]
+        let files = (try? GoldenVectorFiles.load(kinds: ["frame", "preface"])) ?? [:]
         return Set(files.keys).union(GoldenFrames.table.keys).sorted()
     }()
 
     @Test(arguments: Self.names)
     func vector(_ name: String) throws {
-        let files = try FrameVectorFiles.load()
+        let files = try GoldenVectorFiles.load(kinds: ["frame", "preface"])
         let file = try #require(files[name], "the Swift table has \(name) but proto-spec/vectors/\(name).json is missing")
         let golden = try #require(GoldenFrames.table[name], "proto-spec/vectors/\(name).json has no Swift counterpart in GoldenFrames.table")
-        let bytes = try #require(FrameVectorFiles.bytes(hex: file.hex), "hex of \(name) is not lowercase hex pairs")
+        let bytes = try #require(GoldenVectorFiles.bytes(hex: file.hex), "hex of \(name) is not lowercase hex pairs")
         #expect((file.kind == "preface") == golden.isPreface, "\(name): kind \(file.kind)")
 
         // Bytes -> frame: exactly one frame (after the magic, for the preface), nothing left over.
@@ -38,67 +39,9 @@ struct GoldenFrameVectorTests {
 
         // Frame -> bytes. A decode-only vector holds bytes a sender need not produce (defaults
         // left out, one particular zlib stream), so only the parsing direction is checked.
-        if file.direction != "decode" {
-            #expect(FrameVectorFiles.hex(try golden.serialize()) == file.hex, "\(name): serialized frame differs from the vector")
+        if file.direction != .decode {
+            #expect(GoldenVectorFiles.hex(try golden.serialize()) == file.hex, "\(name): serialized frame differs from the vector")
         }
-    }
-}
-
-// MARK: - Vector files
-
-private struct FrameVectorFile: Decodable {
-    var name: String
-    var kind: String
-    var direction: String?
-    var hex: String
-}
-
-private enum FrameVectorFiles {
-    static var directory: URL {
-        URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent()  // SextantRPCTests
-            .deletingLastPathComponent()  // Tests
-            .deletingLastPathComponent()  // package root
-            .appendingPathComponent("proto-spec")
-            .appendingPathComponent("vectors")
-    }
-
-    /// The frame and preface vectors, by file name without `.json`.
-    static func load() throws -> [String: FrameVectorFile] {
-        var files: [String: FrameVectorFile] = [:]
-        for entry in try FileManager.default.contentsOfDirectory(atPath: self.directory.path) where entry.hasSuffix(".json") {
-            let data = try Data(contentsOf: self.directory.appendingPathComponent(entry))
-            let file = try JSONDecoder().decode(FrameVectorFile.self, from: data)
-            guard file.kind == "frame" || file.kind == "preface" else { continue }
-            files[String(entry.dropLast(".json".count))] = file
-        }
-        return files
-    }
-
-    static func bytes(hex: String) -> [UInt8]? {
-        let digits = Array(hex.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        for index in stride(from: 0, to: digits.count, by: 2) {
-            guard let high = Self.nibble(digits[index]), let low = Self.nibble(digits[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-        }
-        return bytes
-    }
-
-    private static func nibble(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return digit - UInt8(ascii: "a") + 10
-        default: return nil
-        }
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        bytes.map { byte in
-            let digits = String(byte, radix: 16)
-            return digits.count == 1 ? "0" + digits : digits
-        }.joined()
     }
 }
 
