@@ -43,8 +43,15 @@ if [[ "${SKIP_BUILD:-0}" != "1" || ! -x "$binary" ]]; then
     # --sanitize=fuzzer makes SwiftPM link libFuzzer's main(); -Xswiftc -sanitize=fuzzer,address is
     # what instruments the code: swiftc keeps only the last -sanitize= it is given, so SwiftPM's
     # separate --sanitize=fuzzer --sanitize=address flags would leave the code without coverage.
-    swift build -c release --package-path Fuzz --scratch-path "$scratch" --product sextant-fuzz \
-        --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address
+    build=(swift build -c release --package-path Fuzz --scratch-path "$scratch" --product sextant-fuzz
+        --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address)
+    if ! "${build[@]}"; then
+        # SwiftPM keeps its build plan for the root package (a path dependency here) when a source
+        # file there is deleted, and then fails on the "missing input": plan again and retry once.
+        echo "== build failed; retrying with a fresh build plan"
+        rm -f "$scratch/release.yaml" "$scratch/release/description.json"
+        "${build[@]}"
+    fi
 fi
 
 if [[ "$replay" == "1" ]]; then

@@ -10,7 +10,9 @@ public struct ConnectionSettings: Codable, Hashable, Sendable {
     public var initialWindowSize: UInt32
     /// How many streams the sender lets the peer have open at once. Default: 1,024.
     public var maxConcurrentStreams: UInt32
-    /// Compression algorithms the sender can decode; only `"zlib"` is defined. Default: `["zlib"]`.
+    /// Compression algorithms the sender can decode; only `"zlib"` is defined. Default when
+    /// sending: `["zlib"]`; a SETTINGS frame without the field announces none, so nothing is
+    /// compressed towards that peer.
     public var compression: [String]
 
     /// The smallest maximum frame size a peer may announce.
