@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "SextantTesting", targets: ["SextantTesting"]),
         .library(name: "SextantContracts", targets: ["SextantContracts"]),
         .executable(name: "sextant", targets: ["sextant"]),
+        .executable(name: "ingest-service", targets: ["ingest-service"]),
         .executable(name: "sextant-bench", targets: ["sextant-bench"]),
     ],
     dependencies: [
@@ -42,6 +43,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // The system zlib (Debian: zlib1g-dev), for per-message compression.
@@ -95,6 +97,40 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Storage building blocks shared by the services: SQLite through GRDB (WAL, migrations,
+        // group commit). Each service defines and owns its own schema.
+        .target(
+            name: "SextantStore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // ingest-service's library: accounts, profiles, identities, the event log, validation,
+        // idempotency and the RPC handlers. No sockets: tested in-process.
+        .target(
+            name: "Ingest",
+            dependencies: [
+                "SextantWire",
+                "SextantRPC",
+                "SextantContracts",
+                "SextantStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // predictive-service's library. Models/ is pure: per-customer summaries, BG/NBD,
+        // Gamma-Gamma, fitting, scoring; no I/O and no RPC, tested with plain data.
+        .target(
+            name: "Predictive",
+            dependencies: [],
+            swiftSettings: swiftSettings
+        ),
+
         // Shared test support: in-process transport, loopback-TLS harness, dev-CA helpers.
         .target(
             name: "SextantTesting",
@@ -124,6 +160,23 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The service executables: a main that reads configuration and runs the service.
+        .executableTarget(
+            name: "ingest-service",
+            dependencies: [
+                "Ingest",
+                "SextantContracts",
+                "SextantRPC",
+                "SextantRPCNIO",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "services/ingest-service",
+            exclude: ["Dockerfile"],
+            swiftSettings: swiftSettings
+        ),
+
         .executableTarget(
             name: "sextant-bench",
             dependencies: [
@@ -131,6 +184,7 @@ let package = Package(
                 "SextantRPC",
                 "SextantRPCNIO",
                 "SextantTesting",
+                "Predictive",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -147,6 +201,37 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IngestTests",
+            dependencies: [
+                "Ingest",
+                "SextantContracts",
+                "SextantRPC",
+                "SextantWire",
+                "SextantStore",
+                "SextantTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Runs the real service executables (built by `swift build`) over loopback mutual TLS.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "SextantContracts",
+                "SextantRPC",
+                "SextantRPCNIO",
+                "SextantWire",
+                "SextantTesting",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PredictiveTests",
+            dependencies: ["Predictive"],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

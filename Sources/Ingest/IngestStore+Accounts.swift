@@ -1,0 +1,106 @@
+public import Foundation
+import GRDB
+public import SextantContracts
+import SextantWire
+
+extension IngestStore {
+    /// Creates an account and logs it.
+    public func createAccount(_ request: CreateAccountRequest) async throws -> Account {
+        let windows = request.attributionWindows ?? .defaults
+        let problems = AccountValidator.problems(
+            name: request.name, timeZone: request.timeZone, currency: request.currency, windows: windows)
+        guard problems.isEmpty else { throw IngestError.invalid(problems) }
+        let now = self.clock()
+        return try await self.write { db, memory in
+            let id = UInt64(try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM account") ?? 1)
+            let account = Account(
+                id: id, name: request.name, timeZone: request.timeZone, currency: request.currency.uppercased(),
+                plan: request.plan, customerHubActive: request.customerHubActive, attributionWindows: windows,
+                sendsOrderedProducts: false, createdAt: now, updatedAt: now)
+            try db.saveAccount(account, memory: memory, isNew: true)
+            return account
+        }
+    }
+
+    /// Changes an account's settings and logs the new version.
+    public func updateAccount(_ request: UpdateAccountRequest) async throws -> Account {
+        let problems = AccountValidator.problems(
+            name: request.name, timeZone: request.timeZone, currency: request.currency, windows: request.attributionWindows)
+        guard problems.isEmpty else { throw IngestError.invalid(problems) }
+        let now = self.clock()
+        return try await self.write { db, memory in
+            var account = try db.account(request.accountID)
+            if let name = request.name { account.name = name }
+            if let timeZone = request.timeZone { account.timeZone = timeZone }
+            if let currency = request.currency { account.currency = currency.uppercased() }
+            if let plan = request.plan { account.plan = plan }
+            if let active = request.customerHubActive { account.customerHubActive = active }
+            if let windows = request.attributionWindows { account.attributionWindows = windows }
+            account.updatedAt = now
+            try db.saveAccount(account, memory: memory, isNew: false)
+            return account
+        }
+    }
+
+    /// One account.
+    public func account(_ id: UInt64) throws -> Account {
+        try self.database.read { db in try db.account(id) }
+    }
+
+    /// Every account, in id order.
+    public func accounts() throws -> [Account] {
+        try self.database.read { db in
+            let decoder = WireDecoder()
+            return try Data.fetchAll(db, sql: "SELECT body FROM account ORDER BY id").map {
+                try decoder.decode(Account.self, from: $0)
+            }
+        }
+    }
+}
+
+extension Database {
+    func account(_ id: UInt64) throws -> Account {
+        guard let body = try Data.fetchOne(self, sql: "SELECT body FROM account WHERE id = ?", arguments: [Int64(id)]) else {
+            throw IngestError.accountNotFound(id)
+        }
+        return try WireDecoder().decode(Account.self, from: body)
+    }
+
+    func saveAccount(_ account: Account, memory: WriterMemory, isNew: Bool) throws {
+        let body = try WireEncoder().encode(account)
+        try self.execute(
+            sql: isNew ? "INSERT INTO account (body, id) VALUES (?, ?)" : "UPDATE account SET body = ? WHERE id = ?",
+            arguments: [Data(body), Int64(account.id)])
+        try self.appendLog(memory, accountID: account.id, kind: .account, body: body)
+    }
+}
+
+/// Checks account settings.
+enum AccountValidator {
+    static func problems(name: String?, timeZone: String?, currency: String?, windows: AttributionWindows?) -> [FieldError] {
+        var errors: [FieldError] = []
+        if let name {
+            if name.trimmingCharacters(in: .whitespaces).isEmpty {
+                errors.append(FieldError(field: "name", reason: "must not be empty"))
+            } else if name.count > 200 {
+                errors.append(FieldError(field: "name", reason: "longer than 200 characters"))
+            }
+        }
+        if let timeZone, TimeZone(identifier: timeZone) == nil || timeZone.isEmpty {
+            errors.append(FieldError(field: "timeZone", reason: "\"\(timeZone)\" is not an IANA time zone"))
+        }
+        if let currency {
+            let code = currency.uppercased()
+            let known = Locale.commonISOCurrencyCodes
+            if code.count != 3 || !code.allSatisfy({ $0.isASCII && $0.isLetter }) || (!known.isEmpty && !known.contains(code)) {
+                errors.append(FieldError(field: "currency", reason: "\"\(currency)\" is not an ISO 4217 currency code"))
+            }
+        }
+        if let windows {
+            for (name, seconds) in windows.named where seconds == 0 || seconds > AttributionWindows.maximumSeconds {
+                errors.append(FieldError(field: "attributionWindows.\(name)", reason: "must be 1 second to 90 days"))
+            }
+        }
+        return errors
+    }
+}

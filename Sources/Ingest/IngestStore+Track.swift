@@ -1,0 +1,158 @@
+public import Foundation
+import GRDB
+public import SextantContracts
+import SextantWire
+
+extension IngestStore {
+    /// Stores a batch: validates each event, then, in one writer job, resolves profiles,
+    /// de-duplicates, appends to the log and derives `Ordered Product` events. Returns after the
+    /// batch is durable, with one outcome per event in request order.
+    public func track(_ request: TrackEventsRequest) async throws -> TrackEventsResponse {
+        guard !request.events.isEmpty else {
+            throw IngestError.invalid([FieldError(field: "events", reason: "the batch is empty")])
+        }
+        guard request.events.count <= IngestLimits.eventsPerBatch else {
+            throw IngestError.invalid([
+                FieldError(field: "events", reason: "\(request.events.count) events; at most \(IngestLimits.eventsPerBatch) per batch")
+            ])
+        }
+        let accountID = request.accountID
+        // Fail fast on an unknown account; the writer checks again authoritatively.
+        let account = try self.account(accountID)
+        let now = self.clock()
+        let batch = try PreparedBatch(request.events, now: now, deriveOrderedProducts: !account.sendsOrderedProducts)
+        return try await self.write { db, memory in
+            try batch.store(db: db, memory: memory, accountID: accountID, now: now)
+        }
+    }
+}
+
+/// A batch made ready for the writer by the caller's task: validated, identifiers normalized,
+/// idempotency keys computed and bodies encoded, so the writer only looks up and inserts.
+struct PreparedBatch: Sendable {
+    struct Event: Sendable {
+        var index: Int
+        var metric: String
+        var identities: [(IdentityKind, String)]
+        /// "u:<unique id>", or "t:<unix seconds>" when the client gave none.
+        var uniqueKey: String
+        var orderID: String?
+        var bodyPrefix: [UInt8]
+        var derived: [Derived]
+    }
+
+    struct Derived: Sendable {
+        var uniqueKey: String
+        var bodyPrefix: [UInt8]
+    }
+
+    var outcomes: [EventOutcome]
+    var events: [Event]
+    /// Order ids of the client's own `Ordered Product` events in this batch: their orders are not derived.
+    var clientOrderedProductOrders: Set<String>
+
+    init(_ inputs: [EventInput], now: Date, deriveOrderedProducts: Bool) throws {
+        let validator = EventValidator(now: now)
+        let encoder = WireEncoder()
+        self.outcomes = []
+        self.outcomes.reserveCapacity(inputs.count)
+        self.events = []
+        self.events.reserveCapacity(inputs.count)
+        self.clientOrderedProductOrders = []
+        for (index, input) in inputs.enumerated() {
+            let problems = validator.problems(in: input)
+            guard problems.isEmpty else {
+                self.outcomes.append(EventOutcome(status: .rejected, errors: problems))
+                continue
+            }
+            self.outcomes.append(EventOutcome(status: .stored))
+            let time = input.time ?? now
+            let uniqueKey = input.uniqueID.map { "u:" + $0 } ?? "t:\(Int64(time.timeIntervalSince1970.rounded(.down)))"
+            let orderID = OrderedProductDerivation.orderID(of: input)
+            if input.metric == StandardMetric.orderedProduct, let orderID {
+                self.clientOrderedProductOrders.insert(orderID)
+            }
+            let body = EventBody(
+                metric: input.metric, time: time, receivedAt: now, value: input.value, uniqueID: input.uniqueID,
+                properties: input.properties)
+            var derived: [Derived] = []
+            if deriveOrderedProducts, input.metric == StandardMetric.placedOrder {
+                for item in OrderedProductDerivation.items(of: input).items {
+                    let itemBody = EventBody(
+                        metric: StandardMetric.orderedProduct, time: time, receivedAt: now, value: item.value,
+                        uniqueID: nil, properties: item.properties)
+                    derived.append(Derived(uniqueKey: "d:\(uniqueKey)#\(item.index)", bodyPrefix: try encoder.encode(itemBody)))
+                }
+            }
+            self.events.append(Event(
+                index: index, metric: input.metric, identities: IdentityResolver.keys(of: input.profile),
+                uniqueKey: uniqueKey, orderID: orderID, bodyPrefix: try encoder.encode(body), derived: derived))
+        }
+    }
+
+    /// Runs on the writer inside the shared transaction.
+    func store(db: Database, memory: WriterMemory, accountID: UInt64, now: Date) throws -> TrackEventsResponse {
+        var account = try db.account(accountID)
+        let resolver = IdentityResolver(db: db, memory: memory, accountID: accountID, now: now)
+        let insertKey = try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO event_key (account_id, profile_id, metric, unique_key, position) VALUES (?, ?, ?, ?, ?)")
+        let selectKey = try db.cachedStatement(
+            sql: "SELECT position FROM event_key WHERE account_id = ? AND profile_id = ? AND metric = ? AND unique_key = ?")
+        let account64 = Int64(accountID)
+        var outcomes = self.outcomes
+        var derivedCount: UInt32 = 0
+        var lastPosition: UInt64 = 0
+        var clientSentOrderedProduct = false
+
+        for event in self.events {
+            if !account.customerHubActive, StandardMetric.customerHub.contains(event.metric) {
+                outcomes[event.index] = EventOutcome(status: .notCollected, errors: [
+                    FieldError(field: "metric", reason: "the account's Customer Hub is inactive; Hub events are not collected")
+                ])
+                continue
+            }
+            let profile = try resolver.resolve(event.identities)
+            let position = memory.nextPosition
+            try insertKey.execute(arguments: [account64, Int64(profile), event.metric, event.uniqueKey, Int64(position)])
+            if db.changesCount == 0 {
+                let original = try Int64.fetchOne(selectKey, arguments: [account64, Int64(profile), event.metric, event.uniqueKey]) ?? 0
+                outcomes[event.index] = EventOutcome(status: .duplicate, position: UInt64(original), profileID: profile)
+                continue
+            }
+            try db.appendLog(
+                memory, accountID: accountID, kind: .event,
+                body: EventBody.complete(event.bodyPrefix, position: position, accountID: accountID, profileID: profile, derivedFrom: 0))
+            outcomes[event.index] = EventOutcome(status: .stored, position: position, profileID: profile)
+            lastPosition = position
+            if event.metric == StandardMetric.orderedProduct { clientSentOrderedProduct = true }
+
+            // Derived items: not once the account sends its own, nor for an order whose own arrived here.
+            if !event.derived.isEmpty, !account.sendsOrderedProducts,
+               !(event.orderID.map(self.clientOrderedProductOrders.contains) ?? false) {
+                for item in event.derived {
+                    let itemPosition = memory.nextPosition
+                    try insertKey.execute(arguments: [
+                        account64, Int64(profile), StandardMetric.orderedProduct, item.uniqueKey, Int64(itemPosition),
+                    ])
+                    guard db.changesCount > 0 else { continue }
+                    try db.appendLog(
+                        memory, accountID: accountID, kind: .event,
+                        body: EventBody.complete(
+                            item.bodyPrefix, position: itemPosition, accountID: accountID, profileID: profile, derivedFrom: position))
+                    derivedCount += 1
+                    lastPosition = itemPosition
+                }
+            }
+        }
+        if clientSentOrderedProduct, !account.sendsOrderedProducts {
+            account.sendsOrderedProducts = true
+            account.updatedAt = now
+            try db.saveAccount(account, memory: memory, isNew: false)
+            lastPosition = memory.nextPosition - 1
+        }
+        if lastPosition == 0 {
+            lastPosition = UInt64(try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM log WHERE account_id = ?", arguments: [account64]) ?? 0)
+        }
+        return TrackEventsResponse(outcomes: outcomes, derivedEvents: derivedCount, head: lastPosition)
+    }
+}

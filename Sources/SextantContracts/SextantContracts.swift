@@ -1,1 +1,0 @@
-// Contracts: every service's messages and method descriptors. Filled by the service issues.

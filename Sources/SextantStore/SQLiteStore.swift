@@ -1,0 +1,49 @@
+public import GRDB
+import Foundation
+
+/// Opens a service's SQLite database: WAL mode (readers never block the writer), the chosen
+/// ``Durability``, foreign keys on, and the service's numbered migrations applied.
+public enum SQLiteStore {
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    ///
+    /// - Parameters:
+    ///   - migrations: the service's schema steps, in order; see ``Migrations``.
+    ///   - readers: how many concurrent read connections the pool keeps.
+    public static func open(
+        path: String,
+        durability: Durability = .full,
+        migrations: Migrations,
+        readers: Int = 4
+    ) throws -> DatabasePool {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        var configuration = Configuration()
+        configuration.maximumReaderCount = readers
+        configuration.busyMode = .timeout(10)
+        configuration.foreignKeysEnabled = true
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(durability.synchronousPragma)")
+            // Bigger pages of cache for the writer's indexes; checkpoints every ~16 MB of WAL.
+            try db.execute(sql: "PRAGMA cache_size = -32768")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 4096")
+        }
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try migrations.migrator.migrate(pool)
+        return pool
+    }
+}
+
+/// A service's schema as a numbered list of steps. Each step runs once, in a transaction, and is
+/// recorded in the database, so opening an old database brings it up to date.
+public struct Migrations: Sendable {
+    fileprivate var migrator = DatabaseMigrator()
+
+    public init() {}
+
+    /// Appends step `number` (they must be registered as 1, 2, 3, …).
+    public mutating func register(_ number: Int, _ name: String, _ migrate: @escaping @Sendable (Database) throws -> Void) {
+        self.migrator.registerMigration(String(format: "%04d-%@", number, name), migrate: migrate)
+    }
+}
