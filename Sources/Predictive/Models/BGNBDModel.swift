@@ -113,20 +113,29 @@ public struct BGNBDModel: Sendable, Hashable {
         let aMinusOne = p.a - 1
         let firstPart = -logOneMinusZ * SpecialFunctions.relativeExpm1(aMinusOne * logOneMinusZ)
         // R by its term recurrence: t₁ = A z / c, tₙ₊₁ = tₙ · (A+n)(a+n−1) z / ((c+n)(n+1)), A = c − r − x.
+        // When a·z is large the terms first grow like (az)ⁿ/n! (and (1−z)^(a−1) is tiny to match),
+        // so the sum is kept as sum·e^logScale and rescaled before it can overflow.
         let bigA = c - p.r - xd
         var term = bigA * z / c
         var sum = term
+        var logScale = 0.0
         var n = 1.0
         while n < 200_000 {
             let ratio = (bigA + n) * (p.a + n - 1) * z / ((c + n) * (n + 1))
             term *= ratio
             sum += term
             n += 1
+            if abs(sum) > 1e250 {
+                term *= 1e-250
+                sum *= 1e-250
+                logScale += 250 * M_LN10
+            }
             let tailBound = abs(ratio) < 1 ? abs(term) / (1 - abs(ratio)) : .infinity
             if tailBound <= 1e-15 * abs(sum) || term == 0 { break }
         }
-        let value = c * (firstPart - exp(aMinusOne * logOneMinusZ) * sum)
-        return max(value, 0)
+        let value = c * (firstPart - exp(aMinusOne * logOneMinusZ + logScale) * sum)
+        // Cannot be negative in exact arithmetic; rounding in extreme parameter regions can make it so.
+        return value.isFinite ? max(value, 0) : 0
     }
 
     /// E[Y(t) | x, t_x, T] = P(alive) · E[Y(t) | alive]: the expected number of purchases (days

@@ -28,6 +28,18 @@ public struct BuyTillYouDieSimulator: Sendable {
         )
     }
 
+    /// One customer observed for `age` time units (the calibration period) and then for `holdout`
+    /// more: the calibration summary and the number of purchases in the holdout period.
+    public func customer(age: Double, holdout: Double, using generator: inout SeededGenerator) -> (calibration: CustomerSummary, holdoutPurchases: Int) {
+        let times = self.repeatPurchaseTimes(until: age + holdout, using: &generator)
+        let calibrationTimes = times.filter { $0 <= age }
+        let summary = CustomerSummary(
+            frequency: calibrationTimes.count, recency: calibrationTimes.last ?? 0, age: age,
+            monetaryValue: self.meanSpend(count: calibrationTimes.count, using: &generator)
+        )
+        return (summary, times.count - calibrationTimes.count)
+    }
+
     /// One customer whose first purchase was `ageInDays` days before the end of the observation
     /// (at a random time of that day), with purchases counted per calendar day as the accumulator
     /// does: the shape of real accounts' data, with many customers sharing a summary.
