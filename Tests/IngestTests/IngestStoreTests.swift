@@ -1,0 +1,317 @@
+import Foundation
+import Ingest
+import SextantContracts
+import SextantRPC
+import SextantStore
+import SextantWire
+import Testing
+
+@Suite struct IngestStoreTests {
+    @Test func accountsAreValidatedAndLogged() async throws {
+        let temp = try TemporaryStore()
+        await #expect(throws: IngestError.invalid([FieldError(field: "timeZone", reason: "\"Mars/Olympus\" is not an IANA time zone")])) {
+            _ = try await temp.store.createAccount(CreateAccountRequest(name: "Shop", timeZone: "Mars/Olympus"))
+        }
+        await #expect(throws: IngestError.self) {
+            _ = try await temp.store.createAccount(CreateAccountRequest(name: "Shop", currency: "XYZW"))
+        }
+        let account = try await temp.account(CreateAccountRequest(name: "Shop", timeZone: "Europe/Berlin", currency: "eur"))
+        #expect(account.currency == "EUR")
+        #expect(account.attributionWindows == .defaults)
+        let updated = try await temp.store.updateAccount(UpdateAccountRequest(accountID: account.id, customerHubActive: true))
+        #expect(updated.customerHubActive)
+        #expect(try temp.store.account(account.id) == updated)
+        let logged = try temp.store.allEntries().map(\.1)
+        #expect(logged == [.account(account), .account(updated)])
+        await #expect(throws: IngestError.accountNotFound(99)) {
+            _ = try await temp.store.track(TrackEventsRequest(accountID: 99, events: [.order(email: "a@example.com", id: "1")]))
+        }
+    }
+
+    @Test func trackStoresEventsInOrderAndGetsThemBack() async throws {
+        let temp = try TemporaryStore()
+        let account = try await temp.account()
+        let time = temp.clock.now.addingTimeInterval(-3_600)
+        let response = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [
+            EventInput(metric: "Viewed Product", profile: ProfileIdentifiers(email: "Ada@Example.com"), time: time, properties: ["product_id": "p1"]),
+            .order(email: "ada@example.com", id: "1001", value: Decimal(string: "129.99")!, time: time),
+            EventInput(metric: "Viewed Product", profile: ProfileIdentifiers(phone: "+15555550100"), properties: ["product_id": "p2"]),
+        ]))
+        #expect(response.outcomes.map(\.status) == [.stored, .stored, .stored])
+        let positions = response.outcomes.map(\.position)
+        #expect(positions == positions.sorted() && Set(positions).count == 3)
+        #expect(response.outcomes[0].profileID == response.outcomes[1].profileID)
+        #expect(response.outcomes[2].profileID != response.outcomes[0].profileID)
+        #expect(response.head == positions[2])
+
+        let order = try temp.store.event(accountID: account.id, position: positions[1])
+        #expect(order.metric == "Placed Order")
+        #expect(order.value == Decimal(string: "129.99")!)
+        #expect(order.time == time)
+        #expect(order.uniqueID == "1001")
+        #expect(order.properties == ["order_id": "1001"])
+        #expect(order.profileID == response.outcomes[1].profileID)
+        #expect(order.accountID == account.id)
+        #expect(order.derivedFrom == 0)
+        // The third event had no time: it gets the time of receipt.
+        #expect(try temp.store.event(accountID: account.id, position: positions[2]).time == temp.clock.now)
+        // Another account cannot read it.
+        let other = try await temp.account(CreateAccountRequest(name: "Other"))
+        #expect(throws: IngestError.eventNotFound(positions[1])) { try temp.store.event(accountID: other.id, position: positions[1]) }
+    }
+
+    @Test func retriesAreAcknowledgedWithTheOriginalPosition() async throws {
+        let temp = try TemporaryStore()
+        let account = try await temp.account()
+        let first = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [
+            .order(email: "a@example.com", id: "1"), .order(email: "a@example.com", id: "1"),
+        ]))
+        #expect(first.outcomes.map(\.status) == [.stored, .duplicate])
+        #expect(first.outcomes[1].position == first.outcomes[0].position)
+        let retry = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [.order(email: "a@example.com", id: "1")]))
+        #expect(retry.outcomes.map(\.status) == [.duplicate])
+        #expect(retry.outcomes[0].position == first.outcomes[0].position)
+        // The same unique id for another profile or metric is another event.
+        var otherMetric = EventInput.order(email: "a@example.com", id: "1")
+        otherMetric.metric = "Fulfilled Order"
+        let others = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [
+            .order(email: "b@example.com", id: "1"), otherMetric,
+        ]))
+        #expect(others.outcomes.map(\.status) == [.stored, .stored])
+        #expect(try temp.store.events(accountID: account.id).count == 3)
+    }
+
+    @Test func withoutAUniqueIDTheSecondStandsIn() async throws {
+        let temp = try TemporaryStore()
+        let account = try await temp.account()
+        let base = Date(timeIntervalSince1970: 1_793_530_000)
+        func view(_ offset: TimeInterval) -> EventInput {
+            EventInput(metric: "Active on Site", profile: ProfileIdentifiers(externalID: "c-1"), time: base.addingTimeInterval(offset))
+        }
+        let response = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [view(0.1), view(0.9), view(1.0)]))
+        #expect(response.outcomes.map(\.status) == [.stored, .duplicate, .stored])
+    }
+
+    @Test func aBatchWithBadEventsStoresTheGoodOnes() async throws {
+        let temp = try TemporaryStore()
+        let account = try await temp.account()
+        let before = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [.order(email: "a@example.com", id: "0")]))
+        var future = EventInput.order(email: "a@example.com", id: "2")
+        future.time = temp.clock.now.addingTimeInterval(400 * 86_400)
+        var negative = EventInput.order(email: "a@example.com", id: "4")
+        negative.value = -5
+        let response = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [
+            .order(email: "a@example.com", id: "1"), future, .order(email: "bad email", id: "3"), negative,
+            .order(email: "a@example.com", id: "5"),
+        ]))
+        #expect(response.outcomes.map(\.status) == [.stored, .rejected, .rejected, .rejected, .stored])
+        #expect(response.outcomes[1].errors == [FieldError(field: "time", reason: "more than one year in the future")])
+        #expect(response.outcomes[2].errors.map(\.field) == ["profile.email"])
+        #expect(response.outcomes[3].errors.map(\.field) == ["value"])
+        let stored = try temp.store.events(accountID: account.id)
+        #expect(stored.map(\.uniqueID) == ["0", "1", "5"])
+        #expect(stored.first?.position == before.outcomes[0].position)
+    }
+
+    @Test func oversizedAndEmptyBatchesAreRefusedWhole() async throws {
+        let temp = try TemporaryStore()
+        let account = try await temp.account()
+        let tooMany = (0...1_000).map { EventInput.order(email: "a@example.com", id: "\($0)") }
+        await #expect(throws: IngestError.invalid([FieldError(field: "events", reason: "1001 events; at most 1000 per batch")])) {
+            _ = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: tooMany))
+        }
+        await #expect(throws: IngestError.self) {
+            _ = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: []))
+        }
+        let exactly = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: Array(tooMany.prefix(1_000))))
+        #expect(exactly.stored == 1_000)
+        #expect(try temp.store.events(accountID: account.id).count == 1_000)
+    }
+
+    @Test func eventsNamingTwoProfilesMergeThem() async throws {
+        let temp = try TemporaryStore()
+        let account = try await temp.account()
+        let byEmail = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [.order(email: "a@example.com", id: "1")]))
+        let phoneEvent = EventInput(metric: "Clicked SMS", profile: ProfileIdentifiers(phone: "+15555550100"), uniqueID: "sms-1")
+        let byPhone = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [phoneEvent]))
+        try await temp.store.upsertProfile(UpsertProfileRequest(
+            accountID: account.id, identifiers: ProfileIdentifiers(phone: "+15555550100"), properties: ["city": "Oslo", "tier": "gold"]))
+        try await temp.store.upsertProfile(UpsertProfileRequest(
+            accountID: account.id, identifiers: ProfileIdentifiers(email: "a@example.com"), properties: ["tier": "silver"]))
+        let emailProfile = byEmail.outcomes[0].profileID
+        let phoneProfile = byPhone.outcomes[0].profileID
+        #expect(emailProfile < phoneProfile)
+
+        let linking = EventInput(
+            metric: "Opened Email", profile: ProfileIdentifiers(email: "A@example.com", phone: "+15555550100", externalID: "c-9"), uniqueID: "o-1")
+        let linked = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [linking]))
+        #expect(linked.outcomes[0].profileID == emailProfile)
+
+        // Later reads by either identifier, or the merged id, find the survivor with everything.
+        for request in [
+            GetProfileRequest(accountID: account.id, identifiers: ProfileIdentifiers(phone: "+15555550100")),
+            GetProfileRequest(accountID: account.id, identifiers: ProfileIdentifiers(externalID: "c-9")),
+            GetProfileRequest(accountID: account.id, profileID: phoneProfile),
+        ] {
+            let profile = try temp.store.profile(request)
+            #expect(profile.id == emailProfile)
+            #expect(profile.emails == ["a@example.com"])
+            #expect(profile.phones == ["+15555550100"])
+            #expect(profile.externalIDs == ["c-9"])
+            #expect(profile.properties == ["tier": "silver", "city": "Oslo"])
+        }
+        // The merge is in the log, before the event that caused it.
+        let entries = try temp.store.allEntries(accountID: account.id)
+        let mergeIndex = try #require(entries.firstIndex { if case .merge = $0.1 { true } else { false } })
+        guard case .merge(let merge) = entries[mergeIndex].1 else { return }
+        #expect(merge.survivor == emailProfile && merge.merged == phoneProfile)
+        #expect(entries[mergeIndex].0.position < linked.outcomes[0].position)
+        // A retry of the phone profile's event is still a duplicate: its key followed the survivor.
+        let retry = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [phoneEvent]))
+        #expect(retry.outcomes[0].status == .duplicate)
+        #expect(retry.outcomes[0].position == byPhone.outcomes[0].position)
+        #expect(retry.outcomes[0].profileID == emailProfile)
+    }
+
+    @Test func profilesAreUpsertedAndFound() async throws {
+        let temp = try TemporaryStore()
+        let account = try await temp.account()
+        let created = try await temp.store.upsertProfile(UpsertProfileRequest(
+            accountID: account.id, identifiers: ProfileIdentifiers(email: "z@example.com"), properties: ["a": 1, "b": "x"]))
+        let updated = try await temp.store.upsertProfile(UpsertProfileRequest(
+            accountID: account.id, identifiers: ProfileIdentifiers(email: "z@example.com"), properties: ["a": nil, "c": true]))
+        #expect(updated.id == created.id)
+        #expect(updated.properties == ["b": "x", "c": true])
+        #expect(throws: IngestError.self) {
+            try temp.store.profile(GetProfileRequest(accountID: account.id, identifiers: ProfileIdentifiers(email: "nobody@example.com")))
+        }
+        #expect(throws: IngestError.self) {
+            try temp.store.profile(GetProfileRequest(accountID: account.id, profileID: 1, identifiers: ProfileIdentifiers(email: "z@example.com")))
+        }
+        // Profiles do not cross accounts.
+        let other = try await temp.account(CreateAccountRequest(name: "Other"))
+        #expect(throws: IngestError.self) { try temp.store.profile(GetProfileRequest(accountID: other.id, profileID: created.id)) }
+    }
+
+    @Test func placedOrdersYieldOrderedProducts() async throws {
+        let temp = try TemporaryStore()
+        let account = try await temp.account()
+        let order = EventInput.order(email: "a@example.com", id: "1001", value: Decimal(string: "130")!, items: [
+            EventInput.item("sku-1", quantity: 2, price: "49.99"), EventInput.item("sku-2", price: "30.02"), .object(["title": "no id"]),
+        ])
+        let response = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [order]))
+        #expect(response.derivedEvents == 2)
+        let products = try temp.store.events(accountID: account.id).filter { $0.metric == "Ordered Product" }
+        #expect(products.map(\.value) == [Decimal(string: "99.98")!, Decimal(string: "30.02")!])
+        #expect(products.allSatisfy { $0.derivedFrom == response.outcomes[0].position && $0.profileID == response.outcomes[0].profileID })
+        #expect(products.map { $0.properties["product_id"] } == ["sku-1", "sku-2"])
+        // A retry of the order derives nothing again.
+        let retry = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [order]))
+        #expect(retry.derivedEvents == 0 && retry.outcomes[0].status == .duplicate)
+        #expect(try temp.store.events(accountID: account.id).count == 3)
+    }
+
+    @Test func clientsSendingTheirOwnOrderedProductsAreNotDoubleCounted() async throws {
+        let temp = try TemporaryStore()
+        let account = try await temp.account()
+        let order = EventInput.order(email: "a@example.com", id: "7", items: [EventInput.item("sku-1", price: "5")])
+        let own = EventInput(
+            metric: "Ordered Product", profile: ProfileIdentifiers(email: "a@example.com"), value: 5, uniqueID: "7-1",
+            properties: ["order_id": "7", "product_id": "sku-1"])
+        let response = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [order, own]))
+        #expect(response.derivedEvents == 0)
+        #expect(try temp.store.account(account.id).sendsOrderedProducts)
+        // From now on, orders of this account are not derived at all.
+        let later = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [
+            .order(email: "a@example.com", id: "8", items: [EventInput.item("sku-2", price: "5")]),
+        ]))
+        #expect(later.derivedEvents == 0)
+        #expect(try temp.store.events(accountID: account.id).filter { $0.metric == "Ordered Product" }.count == 1)
+    }
+
+    @Test func hubEventsAreNotCollectedWhileTheHubIsInactive() async throws {
+        let temp = try TemporaryStore()
+        let account = try await temp.account()
+        let opened = EventInput(metric: "Hub Opened", profile: ProfileIdentifiers(email: "a@example.com"), uniqueID: "h1")
+        let inactive = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [opened, .order(email: "a@example.com", id: "1")]))
+        #expect(inactive.outcomes.map(\.status) == [.notCollected, .stored])
+        #expect(inactive.outcomes[0].errors.first?.reason.contains("Customer Hub is inactive") == true)
+        _ = try await temp.store.updateAccount(UpdateAccountRequest(accountID: account.id, customerHubActive: true))
+        let active = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [opened]))
+        #expect(active.outcomes.map(\.status) == [.stored])
+        // Turning it off again keeps what was collected.
+        _ = try await temp.store.updateAccount(UpdateAccountRequest(accountID: account.id, customerHubActive: false))
+        #expect(try temp.store.events(accountID: account.id).map(\.metric) == ["Placed Order", "Hub Opened"])
+    }
+
+    @Test func customMetricLimitsFollowThePlan() async throws {
+        let temp = try TemporaryStore()
+        let account = try await temp.account()
+        func create(_ name: String) -> CreateCustomMetricRequest {
+            CreateCustomMetricRequest(
+                accountID: account.id, name: name,
+                sources: [CustomMetricSource(metric: "Placed Order", filters: [PropertyFilter(property: "source", op: .notEquals, operand: "pos")])],
+                aggregation: .value(property: nil))
+        }
+        // Five concurrent creations on the email plan: exactly one passes the limit of 1.
+        let results = await withTaskGroup(of: Result<CustomMetric, any Error>.self) { group in
+            for index in 0..<5 {
+                group.addTask { do { return .success(try await temp.store.createCustomMetric(create("m\(index)"))) } catch { return .failure(error) } }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.count { if case .success = $0 { true } else { false } } == 1)
+        let refusal = try #require(results.compactMap { if case .failure(let error) = $0 { error as? IngestError } else { nil } }.first)
+        #expect(refusal == .customMetricLimit(accountID: account.id, plan: .email, limit: 1))
+        #expect(refusal.description.contains("may define 1 custom metric") && refusal.description.contains("Marketing Analytics allows 50"))
+        #expect(refusal.rpcError.code == .resourceExhausted)
+
+        _ = try await temp.store.updateAccount(UpdateAccountRequest(accountID: account.id, plan: .marketingAnalytics))
+        for index in 1..<50 { _ = try await temp.store.createCustomMetric(create("ma\(index)")) }
+        await #expect(throws: IngestError.customMetricLimit(accountID: account.id, plan: .marketingAnalytics, limit: 50)) {
+            _ = try await temp.store.createCustomMetric(create("one too many"))
+        }
+        let list = try temp.store.customMetrics(accountID: account.id)
+        #expect(list.metrics.count == 50 && list.limit == 50)
+        await #expect(throws: IngestError.self) {
+            _ = try await temp.store.createCustomMetric(CreateCustomMetricRequest(accountID: account.id, name: "", sources: [], aggregation: .count))
+        }
+        // Definitions are log entries too.
+        #expect(try temp.store.allEntries(accountID: account.id).count { if case .customMetric = $0.1 { true } else { false } } == 50)
+    }
+
+    @Test func theLogSurvivesReopeningAndPositionsContinue() async throws {
+        let temp = try TemporaryStore()
+        let account = try await temp.account()
+        let first = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [.order(email: "a@example.com", id: "1")]))
+        let reopened = try temp.reopen()
+        #expect(try reopened.head() == first.head)
+        let retry = try await reopened.track(TrackEventsRequest(accountID: account.id, events: [
+            .order(email: "a@example.com", id: "1"), .order(email: "a@example.com", id: "2"),
+        ]))
+        #expect(retry.outcomes.map(\.status) == [.duplicate, .stored])
+        #expect(retry.outcomes[1].position == first.head + 1)
+        #expect(retry.outcomes[1].profileID == first.outcomes[0].profileID)
+    }
+
+    @Test func concurrentBatchesShareCommitsAndAllLand() async throws {
+        let temp = try TemporaryStore(durability: .full)
+        let account = try await temp.account()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<8 {
+                group.addTask {
+                    for batch in 0..<5 {
+                        let events = (0..<50).map { EventInput.order(email: "w\(writer)-\($0 % 7)@example.com", id: "\(writer)-\(batch)-\($0)") }
+                        let response = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: events))
+                        #expect(response.stored == 50)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let events = try temp.store.events(accountID: account.id)
+        #expect(events.count == 2_000)
+        #expect(Set(events.map(\.position)).count == 2_000)
+        #expect(Set(events.map(\.profileID)).count == 56)
+    }
+}
