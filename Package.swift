@@ -168,6 +168,9 @@ let package = Package(
                 "SextantContracts",
                 "SextantRPC",
                 "SextantRPCNIO",
+                "SextantStore",
+                "SextantWire",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -225,6 +228,7 @@ let package = Package(
                 "SextantRPCNIO",
                 "SextantWire",
                 "SextantTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

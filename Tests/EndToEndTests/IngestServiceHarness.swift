@@ -1,0 +1,73 @@
+import Foundation
+import NIOCore
+import SextantContracts
+import SextantRPC
+import SextantRPCNIO
+import SextantTesting
+import SextantWire
+
+/// A real `ingest-service` process on loopback with its own data and PKI directories, which can
+/// be killed and started again on the same data.
+final class IngestServiceHarness: @unchecked Sendable {
+    let directory: String
+    let pki: TestPKI
+    private(set) var process: ServiceProcess?
+    private var transports: [NIOClientTransport] = []
+
+    init() throws {
+        self.directory = NSTemporaryDirectory() + "sextant-e2e-\(UUID().uuidString)"
+        self.pki = try TestPKI.shared()
+        try self.pki.write(to: self.directory + "/pki")
+    }
+
+    /// Starts (or restarts) the service on the same data directory.
+    @discardableResult
+    func start(durability: String = "full") async throws -> ServiceProcess {
+        let process = try await ServiceProcess.start("ingest-service", arguments: [
+            "--listen", "127.0.0.1:0", "--data-dir", self.directory + "/data", "--pki-dir", self.directory + "/pki",
+            "--durability", durability, "--log-level", "warning",
+        ])
+        self.process = process
+        return process
+    }
+
+    /// A client of the running process, presenting `caller`'s certificate.
+    func client(as caller: ServiceIdentity = .gateway) throws -> RPCClient {
+        guard let process = self.process else { throw ServiceProcessError(message: "not started") }
+        let transport = try NIOClientTransport(
+            host: "127.0.0.1", port: process.port, tls: try self.pki.tlsIdentity(for: caller), server: .ingestService,
+            configuration: .defaults { $0.connectTimeout = .seconds(5) })
+        self.transports.append(transport)
+        return RPCClient(transport: transport)
+    }
+
+    func shutdown() async {
+        for transport in self.transports { await transport.close() }
+        self.transports.removeAll()
+        await self.process?.stop()
+        try? FileManager.default.removeItem(atPath: self.directory)
+    }
+}
+
+extension RPCClient {
+    /// Every log entry after `position` that exists now (not following).
+    func logEntries(after position: UInt64 = 0, accountID: UInt64? = nil) async throws -> [LogEntry] {
+        try await self.serverStreaming(IngestService.subscribe, SubscribeRequest(after: position, accountID: accountID, follow: false)) { stream in
+            var entries: [LogEntry] = []
+            for try await batch in stream { entries += batch.entries }
+            return entries
+        }
+    }
+
+    func loggedEvents(accountID: UInt64) async throws -> [LoggedEvent] {
+        try await self.logEntries(accountID: accountID).compactMap { entry in
+            if case .event(let event) = try entry.decodeBody() { event } else { nil }
+        }
+    }
+}
+
+func orderEvent(_ index: Int, email: String = "buyer@example.com") -> EventInput {
+    EventInput(
+        metric: StandardMetric.placedOrder, profile: ProfileIdentifiers(email: email), value: Decimal(index),
+        uniqueID: "order-\(index)", properties: ["order_id": .string("\(index)")])
+}

@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+import Ingest
+import Logging
+import NIOCore
+import NIOPosix
+import SextantContracts
+import SextantRPC
+import SextantRPCNIO
+import SextantStore
+import SextantWire
+
+/// The ingest-service executable: serves ``IngestService`` over mutual TLS from a SQLite
+/// database in the data directory. Every option can also come from the environment variable
+/// named in its help; a flag wins over the environment.
+@main
+struct IngestServiceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest-service",
+        abstract: "Sextant's system of record: accounts, profiles and the durable, idempotent event log."
+    )
+
+    @Option(help: "Address to listen on, host:port (env SEXTANT_INGEST_LISTEN; default 127.0.0.1:7401; port 0 picks a free one).")
+    var listen: String?
+
+    @Option(help: "Directory of the database (env SEXTANT_DATA_DIR; default ./data).")
+    var dataDir: String?
+
+    @Option(help: "Directory with ca.pem, ingest-service.pem and ingest-service-key.pem, as written by `sextant certs init` (env SEXTANT_PKI_DIR; default ./pki).")
+    var pkiDir: String?
+
+    @Option(help: "full: fsync every commit (survives power loss); normal: survives a process crash only (env SEXTANT_DURABILITY; default full).")
+    var durability: String?
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical (env SEXTANT_LOG_LEVEL; default info).")
+    var logLevel: String?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let levelName = self.logLevel ?? environment["SEXTANT_LOG_LEVEL"] ?? "info"
+        guard let level = Logger.Level(rawValue: levelName) else { throw ValidationError("unknown log level \"\(levelName)\"") }
+        var logger = Logger(label: "sextant.ingest-service")
+        logger.logLevel = level
+
+        let listen = try ListenAddress(self.listen ?? environment["SEXTANT_INGEST_LISTEN"] ?? "127.0.0.1:7401")
+        let dataDirectory = self.dataDir ?? environment["SEXTANT_DATA_DIR"] ?? "data"
+        let pkiDirectory = self.pkiDir ?? environment["SEXTANT_PKI_DIR"] ?? "pki"
+        let durabilityName = self.durability ?? environment["SEXTANT_DURABILITY"] ?? "full"
+        guard let durability = Durability(rawValue: durabilityName) else {
+            throw ValidationError("unknown durability \"\(durabilityName)\" (full or normal)")
+        }
+
+        let store = try IngestStore.open(path: dataDirectory + "/ingest.sqlite", durability: durability)
+        let tls = try TLSIdentity.load(.ingestService, from: pkiDirectory)
+        let server = RPCServer(router: IngestService.router(store: store), logger: logger)
+        var configuration = NIOServerTransport.Configuration.defaults
+        // A 5 MiB batch must fit in one message; anything larger is refused before it is read.
+        configuration.connection.settings.maxFrameSize = UInt32(TrackEventsRequest.maximumBytes + 64 * 1_024)
+        let transport = NIOServerTransport(
+            server: server, host: listen.host, port: listen.port, tls: tls, configuration: configuration,
+            group: MultiThreadedEventLoopGroup.singleton)
+        let address = try await transport.start()
+        let port = address.port ?? listen.port
+        let head = try store.head()
+        logger.info("listening", metadata: [
+            "address": "\(listen.host):\(port)", "data": "\(dataDirectory)", "durability": "\(durability.rawValue)", "head": "\(head)",
+        ])
+        // One plain line for scripts and tests that start the service on port 0.
+        FileHandle.standardOutput.write(Data("ingest-service listening on \(listen.host):\(port)\n".utf8))
+
+        await ShutdownSignal.wait()
+        logger.info("shutting down: finishing calls in flight")
+        server.health.markAllNotServing()
+        await transport.stop()
+        logger.info("stopped")
+    }
+}
+
+/// host:port, with IPv6 hosts in brackets ("[::1]:7401").
+struct ListenAddress {
+    var host: String
+    var port: Int
+
+    init(_ text: String) throws {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65_535).contains(port) else {
+            throw ValidationError("listen address \"\(text)\" is not host:port")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { throw ValidationError("listen address \"\(text)\" has no host") }
+        self.host = host
+        self.port = port
+    }
+}
+
+/// Waits for SIGTERM or SIGINT.
+enum ShutdownSignal {
+    static func wait() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let queue = DispatchQueue(label: "sextant.signals")
+            let once = ResumeOnce(continuation)
+            for signalNumber in [SIGTERM, SIGINT] {
+                signal(signalNumber, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
+                source.setEventHandler { once.resume() }
+                source.resume()
+                Self.sources.append(source)
+            }
+        }
+    }
+
+    /// Kept alive for the life of the process.
+    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+
+    private final class ResumeOnce: @unchecked Sendable {
+        private var continuation: CheckedContinuation<Void, Never>?
+        private let lock = NSLock()
+        init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
+        func resume() {
+            self.lock.lock()
+            let continuation = self.continuation
+            self.continuation = nil
+            self.lock.unlock()
+            continuation?.resume()
+        }
+    }
+}
