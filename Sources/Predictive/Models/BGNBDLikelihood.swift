@@ -19,6 +19,9 @@ import Foundation
 /// every term stays finite for any frequency and age, and the sum of the two exponentials is a
 /// log-sum-exp. The gradient differentiates these terms directly (digamma for the gamma
 /// functions; the weights e^A₃ and e^A₄ normalised to sum to one).
+///
+/// Cost per pass: the gamma functions once per distinct x, ln(α+t) once per distinct time, and
+/// one `exp` and one `log1p` per distinct summary; large inputs are split over the cores.
 struct BGNBDLikelihood: Sendable {
     let groups: SummaryGroups
     let kind: PurchaseModelKind
@@ -26,65 +29,112 @@ struct BGNBDLikelihood: Sendable {
     /// Total log-likelihood and its gradient in log-parameters; non-finite values mean the point
     /// is outside what `Double` can represent (the optimiser then steps back).
     func evaluate(logParameters θ: [Double]) -> (value: Double, gradient: [Double]) {
-        let r = exp(θ[0]), alpha = exp(θ[1]), a = exp(θ[2]), b = exp(θ[3])
-        let s = Double(self.kind.dropoutShift)
-        let logAlpha = θ[1]
-        let logA = θ[2]
-        let logGammaR = SpecialFunctions.logGamma(r), digammaR = SpecialFunctions.digamma(r)
-        let logGammaB = SpecialFunctions.logGamma(b), digammaB = SpecialFunctions.digamma(b)
-        let logGammaAB = SpecialFunctions.logGamma(a + b), digammaAB = SpecialFunctions.digamma(a + b)
+        let parameters = Point(θ)
+        let logTime = self.groups.times.map { log(parameters.alpha + $0) }
+        let inverseTime = self.groups.times.map { 1 / (parameters.alpha + $0) }
+        let count = self.groups.frequency.count
+        let chunks = count >= 50_000 ? ProcessInfo.processInfo.activeProcessorCount : 1
+        var sums = SIMD8<Double>()
+        if chunks == 1 {
+            sums = self.partialSums(0..<count, parameters, logTime, inverseTime)
+        } else {
+            let chunkSize = (count + chunks - 1) / chunks
+            var partials = [SIMD8<Double>](repeating: .zero, count: chunks)
+            partials.withUnsafeMutableBufferPointer { buffer in
+                nonisolated(unsafe) let output = buffer
+                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                    let range = (chunk * chunkSize)..<min((chunk + 1) * chunkSize, count)
+                    output[chunk] = self.partialSums(range, parameters, logTime, inverseTime)
+                }
+            }
+            for partial in partials { sums += partial }
+        }
+        return (sums[0], [sums[1] * parameters.r, sums[2] * parameters.alpha, sums[3] * parameters.a, sums[4] * parameters.b])
+    }
 
+    /// The parameters and the functions of them that every group needs.
+    struct Point: Sendable {
+        let r, alpha, a, b, logAlpha, logA: Double
+        let logGammaR, digammaR, logGammaB, digammaB, logGammaAB, digammaAB: Double
+
+        init(_ θ: [Double]) {
+            self.r = exp(θ[0])
+            self.alpha = exp(θ[1])
+            self.a = exp(θ[2])
+            self.b = exp(θ[3])
+            self.logAlpha = θ[1]
+            self.logA = θ[2]
+            self.logGammaR = SpecialFunctions.logGamma(self.r)
+            self.digammaR = SpecialFunctions.digamma(self.r)
+            self.logGammaB = SpecialFunctions.logGamma(self.b)
+            self.digammaB = SpecialFunctions.digamma(self.b)
+            self.logGammaAB = SpecialFunctions.logGamma(self.a + self.b)
+            self.digammaAB = SpecialFunctions.digamma(self.a + self.b)
+        }
+    }
+
+    /// Sums over `range` of groups: [ln L, ∂/∂r, ∂/∂α, ∂/∂a, ∂/∂b] (natural-scale derivatives).
+    private func partialSums(_ range: Range<Int>, _ point: Point, _ logTime: [Double], _ inverseTime: [Double]) -> SIMD8<Double> {
+        let r = point.r, alpha = point.alpha, a = point.a, b = point.b
+        let s = Double(self.kind.dropoutShift)
         var total = 0.0
         var gradR = 0.0, gradAlpha = 0.0, gradA = 0.0, gradB = 0.0
 
         // Terms that depend only on x, refreshed when the (sorted) frequency changes.
         var currentX = -1
-        var a1 = 0.0, a2 = 0.0, rx = 0.0
+        var a1a2 = 0.0, rx = 0.0
         var dA1dr = 0.0, dA2da = 0.0, dA2db = 0.0
         var hasSecondTerm = false
         var logA4Constant = 0.0, inverseB = 0.0
 
-        let frequency = self.groups.frequency, recency = self.groups.recency, age = self.groups.age, count = self.groups.count
-        for index in frequency.indices {
+        let frequency = self.groups.frequency, count = self.groups.count
+        let ageIndex = self.groups.ageIndex, recencyIndex = self.groups.recencyIndex
+        for index in range {
             let x = frequency[index]
             if x != currentX {
                 currentX = x
                 let xd = Double(x)
                 rx = r + xd
-                a1 = SpecialFunctions.logGamma(rx) - logGammaR + r * logAlpha
-                a2 = logGammaAB + SpecialFunctions.logGamma(b + xd + s) - logGammaB - SpecialFunctions.logGamma(a + b + xd + s)
-                dA1dr = SpecialFunctions.digamma(rx) - digammaR + logAlpha
+                let a1 = SpecialFunctions.logGamma(rx) - point.logGammaR + r * point.logAlpha
+                let a2 = point.logGammaAB + SpecialFunctions.logGamma(b + xd + s) - point.logGammaB - SpecialFunctions.logGamma(a + b + xd + s)
+                a1a2 = a1 + a2
+                dA1dr = SpecialFunctions.digamma(rx) - point.digammaR + point.logAlpha
                 let digammaABXS = SpecialFunctions.digamma(a + b + xd + s)
-                dA2da = digammaAB - digammaABXS
-                dA2db = digammaAB + SpecialFunctions.digamma(b + xd + s) - digammaB - digammaABXS
+                dA2da = point.digammaAB - digammaABXS
+                dA2db = point.digammaAB + SpecialFunctions.digamma(b + xd + s) - point.digammaB - digammaABXS
                 hasSecondTerm = x > 0 || self.kind == .modifiedBGNBD
                 // b + x + s − 1 > 0 whenever the second term exists; it is not used otherwise.
                 let shifted = b + xd + s - 1
-                logA4Constant = hasSecondTerm ? logA - log(shifted) : 0
+                logA4Constant = hasSecondTerm ? point.logA - log(shifted) : 0
                 inverseB = hasSecondTerm ? 1 / shifted : 0
             }
             let weight = count[index]
-            let alphaT = alpha + age[index]
-            let logAlphaT = log(alphaT)
+            let ageSlot = Int(ageIndex[index])
+            let logAlphaT = logTime[ageSlot]
             let a3 = -rx * logAlphaT
-            var w4 = 0.0
-            var logSum = a3
-            var alphaTx = 1.0
-            var logAlphaTx = 0.0
             if hasSecondTerm {
-                alphaTx = alpha + recency[index]
-                logAlphaTx = log(alphaTx)
+                let recencySlot = Int(recencyIndex[index])
+                let logAlphaTx = logTime[recencySlot]
                 let a4 = logA4Constant - rx * logAlphaTx
-                logSum = SpecialFunctions.logSumExp(a3, a4)
-                w4 = exp(a4 - logSum)
+                // ln(e^A₃ + e^A₄) and the weight of the second term, from one exponential.
+                let difference = a4 - a3
+                let e = exp(-abs(difference))
+                let logSum = (difference > 0 ? a4 : a3) + log1p(e)
+                let w4 = difference > 0 ? 1 / (1 + e) : e / (1 + e)
+                let w3 = 1 - w4
+                total += weight * (a1a2 + logSum)
+                gradR += weight * (dA1dr - w3 * logAlphaT - w4 * logAlphaTx)
+                gradAlpha += weight * (r / alpha - rx * (w3 * inverseTime[ageSlot] + w4 * inverseTime[recencySlot]))
+                gradA += weight * (dA2da + w4 / a)
+                gradB += weight * (dA2db - w4 * inverseB)
+            } else {
+                total += weight * (a1a2 + a3)
+                gradR += weight * (dA1dr - logAlphaT)
+                gradAlpha += weight * (r / alpha - rx * inverseTime[ageSlot])
+                gradA += weight * dA2da
+                gradB += weight * dA2db
             }
-            let w3 = 1 - w4
-            total += weight * (a1 + a2 + logSum)
-            gradR += weight * (dA1dr - w3 * logAlphaT - w4 * logAlphaTx)
-            gradAlpha += weight * (r / alpha - rx * (w3 / alphaT + (hasSecondTerm ? w4 / alphaTx : 0)))
-            gradA += weight * (dA2da + w4 / a)
-            gradB += weight * (dA2db - w4 * inverseB)
         }
-        return (total, [gradR * r, gradAlpha * alpha, gradA * a, gradB * b])
+        return SIMD8(total, gradR, gradAlpha, gradA, gradB, 0, 0, 0)
     }
 }

@@ -35,10 +35,16 @@ public struct OptimizerSettings: Sendable, Hashable {
     /// below this (the mean keeps the tolerance independent of the number of customers).
     public var gradientTolerance: Double
 
-    public init(maxIterations: Int = 500, timeBudget: Duration = .seconds(60), gradientTolerance: Double = 1e-10) {
+    /// Convergence when the decrease still to be expected, ½ gᵀH⁻¹g, is below this fraction of
+    /// the objective: about the rounding noise of a sum over many customers. Near the optimum the
+    /// remaining parameter error is then of the order of the square root of this (≈ 1e-7).
+    public var decrementTolerance: Double
+
+    public init(maxIterations: Int = 500, timeBudget: Duration = .seconds(60), gradientTolerance: Double = 1e-10, decrementTolerance: Double = 1e-14) {
         self.maxIterations = maxIterations
         self.timeBudget = timeBudget
         self.gradientTolerance = gradientTolerance
+        self.decrementTolerance = decrementTolerance
     }
 }
 
@@ -108,6 +114,10 @@ public struct QuasiNewtonOptimizer: Sendable {
                 inverseHessian = Self.identity(n)
                 scaled = false
                 direction = g.map { -$0 }
+            } else if scaled && -Self.dot(direction, g) / 2 <= self.settings.decrementTolerance * max(1, abs(f)) {
+                // The quasi-Newton model predicts a further decrease (½ gᵀHg) below the resolution
+                // of the objective itself: further steps would only chase rounding noise.
+                return OptimizerOutcome(point: x, value: f, gradient: g, iterations: iteration, evaluations: evaluations, reason: .converged)
             }
             let initialStep = scaled ? 1.0 : min(1.0, 1.0 / max(Self.maxNorm(g), 1e-300))
             guard let step = self.lineSearch(x: x, f: f, g: g, direction: direction, initialStep: initialStep, evaluate: evaluate) else {
@@ -187,7 +197,7 @@ public struct QuasiNewtonOptimizer: Sendable {
         var low = initialLow
         var highStep = initialHighStep
         var high = initialHigh
-        for _ in 0..<60 {
+        for _ in 0..<30 {
             let width = highStep - low.step
             var step = low.step + width / 2
             if let high, let cubic = Self.cubicMinimizer(low, high), cubic.isFinite {

@@ -20,8 +20,22 @@ public struct SummaryGroups: Sendable {
     public var isEmpty: Bool { self.frequency.isEmpty }
 
     /// Groups the summaries; summaries with an `inconsistency` are skipped (see `skipped`).
+    ///
+    /// Each time value is first replaced by its index among the distinct times, so a summary
+    /// becomes a small integer key (x, age index, recency index); sorting the keys and counting
+    /// runs then groups a million customers in a fraction of a second.
     public init<S: Sequence>(_ summaries: S) where S.Element == CustomerSummary {
-        var counts: [Key: Int] = [:]
+        var timeIndex: [Double: Int32] = [:]
+        var times: [Double] = []
+        func index(of time: Double) -> Int32 {
+            if let existing = timeIndex[time] { return existing }
+            let next = Int32(times.count)
+            timeIndex[time] = next
+            times.append(time)
+            return next
+        }
+        var keys: [Key] = []
+        keys.reserveCapacity(summaries.underestimatedCount)
         var skipped = 0
         for summary in summaries {
             guard summary.inconsistency == nil else {
@@ -29,22 +43,35 @@ public struct SummaryGroups: Sendable {
                 continue
             }
             let recency = summary.frequency == 0 ? 0 : summary.recency
-            counts[Key(frequency: summary.frequency, recency: recency, age: summary.age), default: 0] += 1
+            keys.append(Key(frequency: summary.frequency, age: index(of: summary.age), recency: index(of: recency)))
         }
-        let keys = counts.keys.sorted { ($0.frequency, $0.age, $0.recency) < ($1.frequency, $1.age, $1.recency) }
-        self.frequency.reserveCapacity(keys.count)
-        self.recency.reserveCapacity(keys.count)
-        self.age.reserveCapacity(keys.count)
-        self.count.reserveCapacity(keys.count)
-        for key in keys {
-            let n = counts[key]!
+        keys.sort()
+        var position = 0
+        while position < keys.count {
+            let key = keys[position]
+            var end = position + 1
+            while end < keys.count && keys[end] == key { end += 1 }
             self.frequency.append(key.frequency)
-            self.recency.append(key.recency)
-            self.age.append(key.age)
-            self.count.append(Double(n))
-            self.customers += n
+            self.age.append(times[Int(key.age)])
+            self.recency.append(times[Int(key.recency)])
+            self.ageIndex.append(key.age)
+            self.recencyIndex.append(key.recency)
+            self.count.append(Double(end - position))
+            self.customers += end - position
+            position = end
         }
+        self.times = times
         self.skipped = skipped
+    }
+
+    private struct Key: Comparable {
+        var frequency: Int
+        var age: Int32
+        var recency: Int32
+
+        static func < (lhs: Key, rhs: Key) -> Bool {
+            (lhs.frequency, lhs.age, lhs.recency) < (rhs.frequency, rhs.age, rhs.recency)
+        }
     }
 
     /// Summaries left out because they were inconsistent (negative times, recency after age, ...).
@@ -60,9 +87,12 @@ public struct SummaryGroups: Sendable {
         return Int(total)
     }
 
-    private struct Key: Hashable {
-        var frequency: Int
-        var recency: Double
-        var age: Double
-    }
+    /// The distinct values of age and recency. A likelihood pass takes ln(α + t) once per distinct
+    /// time rather than twice per group: with times in days there are only a few thousand.
+    public private(set) var times: [Double] = []
+    /// Position of each group's age in `times`.
+    public private(set) var ageIndex: [Int32] = []
+    /// Position of each group's recency in `times`.
+    public private(set) var recencyIndex: [Int32] = []
+
 }
