@@ -77,6 +77,9 @@ public final class ServiceProcess: Sendable {
 
     public var isRunning: Bool { self.process.isRunning }
 
+    /// The operating system's process id.
+    public var pid: Int32 { self.process.processIdentifier }
+
     /// SIGKILL: no chance to finish anything.
     public func kill() async {
         if self.process.isRunning { Foundation.kill(self.process.processIdentifier, SIGKILL) }

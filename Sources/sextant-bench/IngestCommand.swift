@@ -1,0 +1,246 @@
+import ArgumentParser
+import Foundation
+import GRDB
+import Ingest
+import NIOCore
+import SextantContracts
+import SextantRPC
+import SextantRPCNIO
+import SextantStore
+import SextantTesting
+import SextantWire
+import Synchronization
+
+/// `sextant-bench ingest`: the ingest-service figures, in one run on one machine.
+///
+/// 1. **storage ceiling** — the same rows (idempotency key + log entry per event, bodies already
+///    encoded) inserted straight into the same schema with GRDB, one transaction per 1,000 events,
+///    same durability: what SQLite alone can do here.
+/// 2. **durable ingest** — the real `ingest-service` (release build, next to this binary) over
+///    mutual TLS on loopback, `--streams` concurrent TrackEventStream calls each sending
+///    1,000-event batches; events/s counts acknowledged events.
+/// 3. **replay** — `--replay-events` events written straight into a fresh database, then one
+///    subscriber reads them all through the service; events/s and the service's peak RSS.
+struct IngestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ingest", abstract: "Durable ingest, storage ceiling and replay figures.")
+
+    @Option(help: "Events sent in the ingest phase.") var events = 1_000_000
+    @Option(help: "Concurrent streams in the ingest phase.") var streams = 8
+    @Option(help: "Events per batch.") var batch = 1_000
+    @Option(help: "Distinct profiles the events belong to.") var profiles = 20_000
+    @Option(help: "full or normal.") var durability = "full"
+    @Option(help: "Events stored for the replay phase (0 skips it).") var replayEvents = 10_000_000
+    @Option(help: "Working directory (removed afterwards).") var directory = NSTemporaryDirectory() + "sextant-bench-ingest"
+
+    func run() async throws {
+        guard let durability = Durability(rawValue: self.durability) else { throw ValidationError("durability: full or normal") }
+        try? FileManager.default.removeItem(atPath: self.directory)
+        try FileManager.default.createDirectory(atPath: self.directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: self.directory) }
+        let pki = try TestPKI.shared()
+        try pki.write(to: self.directory + "/pki", identities: [.ingestService, .gateway, .insightsService])
+
+        print("generating \(self.events) events for \(self.profiles) profiles")
+        let inputs = (0..<self.events).map { BenchEvents.input($0, profiles: self.profiles) }
+
+        // 1. Storage ceiling.
+        let ceiling = try StorageCeiling.measure(
+            path: self.directory + "/ceiling/ingest.sqlite", inputs: inputs, batch: self.batch, durability: durability)
+        print(String(format: "storage ceiling: %.0f events/s (%d events, %.2f s, %@ durability)", ceiling.rate, inputs.count, ceiling.seconds, durability.rawValue))
+
+        // 2. Durable ingest through the service.
+        let service = try await ServiceProcess.start("ingest-service", arguments: [
+            "--listen", "127.0.0.1:0", "--data-dir", self.directory + "/service", "--pki-dir", self.directory + "/pki",
+            "--durability", durability.rawValue, "--log-level", "warning",
+        ])
+        let ingest = try await self.measureIngest(port: service.port, pki: pki, inputs: inputs)
+        let ingestRSS = ProcessMemory.peakRSS(pid: service.pid)
+        await service.stop()
+        print(String(format: "durable ingest: %.0f events/s over mTLS (%d streams x %d-event batches, %.2f s); %.0f%% of the storage ceiling; service peak RSS %@",
+                     ingest.rate, self.streams, self.batch, ingest.seconds, 100 * ingest.rate / ceiling.rate, ProcessMemory.format(ingestRSS)))
+
+        // 3. Replay.
+        if self.replayEvents > 0 {
+            let path = self.directory + "/replay"
+            print("writing \(self.replayEvents) events for the replay")
+            try StorageCeiling.fill(path: path + "/ingest.sqlite", count: self.replayEvents, profiles: self.profiles)
+            let replayService = try await ServiceProcess.start("ingest-service", arguments: [
+                "--listen", "127.0.0.1:0", "--data-dir", path, "--pki-dir", self.directory + "/pki", "--durability", "normal",
+                "--log-level", "warning",
+            ])
+            let replay = try await self.measureReplay(port: replayService.port, pki: pki)
+            let replayRSS = ProcessMemory.peakRSS(pid: replayService.pid)
+            await replayService.stop()
+            print(String(format: "replay: %.0f events/s to one subscriber (%d entries, %.2f s); service peak RSS %@",
+                         replay.rate, replay.count, replay.seconds, ProcessMemory.format(replayRSS)))
+        }
+    }
+
+    struct Rate {
+        var count: Int
+        var seconds: Double
+        var rate: Double { Double(self.count) / self.seconds }
+    }
+
+    private func measureIngest(port: Int, pki: TestPKI, inputs: [EventInput]) async throws -> Rate {
+        let setup = try NIOClientTransport(host: "127.0.0.1", port: port, tls: try pki.tlsIdentity(for: .gateway), server: .ingestService)
+        let account = try await RPCClient(transport: setup).unary(IngestService.createAccount, CreateAccountRequest(name: "Bench"))
+        await setup.close()
+        let batches = stride(from: 0, to: inputs.count, by: self.batch).map {
+            TrackEventsRequest(accountID: account.id, events: Array(inputs[$0..<min($0 + self.batch, inputs.count)]))
+        }
+        let acknowledged = AcknowledgedCount()
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for stream in 0..<self.streams {
+                let mine = stride(from: stream, to: batches.count, by: self.streams).map { batches[$0] }
+                group.addTask {
+                    let transport = try NIOClientTransport(host: "127.0.0.1", port: port, tls: try pki.tlsIdentity(for: .gateway), server: .ingestService)
+                    let client = RPCClient(transport: transport)
+                    try await client.bidirectional(IngestService.trackEventStream) { writer in
+                        for request in mine { try await writer.write(request) }
+                    } responses: { responses in
+                        for try await response in responses {
+                            acknowledged.add(response.stored + response.duplicates)
+                        }
+                    }
+                    await transport.close()
+                }
+            }
+            try await group.waitForAll()
+        }
+        let elapsed = ContinuousClock.now - start
+        let count = acknowledged.value
+        guard count == inputs.count else { throw ValidationError("only \(count) of \(inputs.count) events acknowledged") }
+        return Rate(count: count, seconds: elapsed.seconds)
+    }
+
+    private func measureReplay(port: Int, pki: TestPKI) async throws -> Rate {
+        let transport = try NIOClientTransport(host: "127.0.0.1", port: port, tls: try pki.tlsIdentity(for: .insightsService), server: .ingestService)
+        let client = RPCClient(transport: transport)
+        let start = ContinuousClock.now
+        let count = try await client.serverStreaming(IngestService.subscribe, SubscribeRequest(after: 0, follow: false, batchSize: 5_000)) { stream in
+            var count = 0
+            var last: UInt64 = 0
+            for try await batch in stream {
+                count += batch.entries.count
+                if let position = batch.entries.last?.position {
+                    precondition(position > last, "out of order")
+                    last = position
+                }
+            }
+            return count
+        }
+        let elapsed = ContinuousClock.now - start
+        await transport.close()
+        return Rate(count: count, seconds: elapsed.seconds)
+    }
+}
+
+/// Acknowledged events, counted from every stream.
+final class AcknowledgedCount: Sendable {
+    private let count = Mutex(0)
+    var value: Int { self.count.withLock { $0 } }
+    func add(_ amount: Int) { self.count.withLock { $0 += amount } }
+}
+
+/// The benchmark's events: product views and orders with a few properties, ~150 bytes encoded.
+enum BenchEvents {
+    static let epoch = Date(timeIntervalSince1970: 1_764_000_000)
+
+    static func input(_ index: Int, profiles: Int) -> EventInput {
+        let product = "sku-\(index % 997)"
+        if index % 5 == 0 {
+            return EventInput(
+                metric: "Started Checkout", profile: ProfileIdentifiers(email: "customer-\(index % profiles)@example.com"),
+                time: self.epoch.addingTimeInterval(Double(index)), value: Decimal(index % 200) + Decimal(string: "0.99")!,
+                uniqueID: "checkout-\(index)", properties: ["cart_id": .string("c\(index)"), "items": .number(Decimal(1 + index % 4))])
+        }
+        return EventInput(
+            metric: "Viewed Product", profile: ProfileIdentifiers(email: "customer-\(index % profiles)@example.com"),
+            time: self.epoch.addingTimeInterval(Double(index)), uniqueID: "view-\(index)",
+            properties: ["product_id": .string(product), "url": .string("https://shop.example.com/p/\(product)"), "price": .number(Decimal(index % 90) + 10)])
+    }
+}
+
+/// Inserting the service's rows straight into its schema: the ceiling the service is measured against.
+enum StorageCeiling {
+    static func measure(path: String, inputs: [EventInput], batch: Int, durability: Durability) throws -> IngestCommand.Rate {
+        let database = try SQLiteStore.open(path: path, durability: durability, migrations: IngestSchema.migrations)
+        // The rows, encoded up front (not timed): key columns and a LoggedEvent body each.
+        let encoder = WireEncoder()
+        let rows = try inputs.enumerated().map { index, input -> (Int64, String, String, Data) in
+            let event = LoggedEvent(
+                position: UInt64(index + 1), accountID: 1, profileID: UInt64(1 + index % 20_000), metric: input.metric,
+                time: input.time!, receivedAt: input.time!, value: input.value, uniqueID: input.uniqueID, properties: input.properties)
+            return (Int64(event.profileID), input.metric, "u:" + input.uniqueID!, Data(try encoder.encode(event)))
+        }
+        let start = ContinuousClock.now
+        var position: Int64 = 1
+        for chunk in stride(from: 0, to: rows.count, by: batch) {
+            try database.write { db in
+                let key = try db.cachedStatement(
+                    sql: "INSERT OR IGNORE INTO event_key (account_id, profile_id, metric, unique_key, position) VALUES (1, ?, ?, ?, ?)")
+                let log = try db.cachedStatement(sql: "INSERT INTO log (position, account_id, kind, body) VALUES (?, 1, 1, ?)")
+                for row in rows[chunk..<min(chunk + batch, rows.count)] {
+                    try key.execute(arguments: [row.0, row.1, row.2, position])
+                    try log.execute(arguments: [position, row.3])
+                    position += 1
+                }
+            }
+        }
+        let elapsed = ContinuousClock.now - start
+        try database.close()
+        return IngestCommand.Rate(count: rows.count, seconds: elapsed.seconds)
+    }
+
+    /// Writes `count` events (with their account) straight into a new database, for the replay.
+    static func fill(path: String, count: Int, profiles: Int) throws {
+        let database = try SQLiteStore.open(path: path, durability: .normal, migrations: IngestSchema.migrations)
+        let encoder = WireEncoder()
+        let account = Account(
+            id: 1, name: "Replay", timeZone: "UTC", currency: "USD", plan: .email, customerHubActive: false,
+            attributionWindows: .defaults, sendsOrderedProducts: false, createdAt: BenchEvents.epoch, updatedAt: BenchEvents.epoch)
+        let accountBody = Data(try encoder.encode(account))
+        try database.write { db in
+            try db.execute(sql: "INSERT INTO account (id, body) VALUES (1, ?)", arguments: [accountBody])
+            try db.execute(sql: "INSERT INTO log (position, account_id, kind, body) VALUES (1, 1, 2, ?)", arguments: [accountBody])
+        }
+        let chunk = 50_000
+        for start in stride(from: 0, to: count, by: chunk) {
+            let bodies = try (start..<min(start + chunk, count)).map { index -> Data in
+                let input = BenchEvents.input(index, profiles: profiles)
+                return Data(try encoder.encode(LoggedEvent(
+                    position: UInt64(index + 2), accountID: 1, profileID: UInt64(1 + index % profiles), metric: input.metric,
+                    time: input.time!, receivedAt: input.time!, value: input.value, uniqueID: input.uniqueID, properties: input.properties)))
+            }
+            try database.write { db in
+                let log = try db.cachedStatement(sql: "INSERT INTO log (position, account_id, kind, body) VALUES (?, 1, 1, ?)")
+                for (offset, body) in bodies.enumerated() {
+                    try log.execute(arguments: [Int64(start + offset + 2), body])
+                }
+            }
+        }
+        try database.close()
+    }
+}
+
+/// Peak resident memory of a process, from /proc/<pid>/status (VmHWM).
+enum ProcessMemory {
+    static func peakRSS(pid: Int32) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            return line.split(separator: " ").dropFirst().first.flatMap { Int($0) }.map { $0 * 1_024 }
+        }
+        return nil
+    }
+
+    static func format(_ bytes: Int?) -> String {
+        guard let bytes else { return "unknown" }
+        return String(format: "%.0f MB", Double(bytes) / 1_000_000)
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(self.components.seconds) + Double(self.components.attoseconds) / 1e18 }
+}
