@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Runs Sextant's tests: builds everything (tests included), then runs every test target.
-# Installs the one system package the build needs (zlib headers) when it is missing.
+# Installs the system packages the build needs (zlib and SQLite headers) when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -f /usr/include/zlib.h ]; then
-  echo "installing zlib1g-dev (zlib headers for compressed frames)" >&2
-  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq zlib1g-dev; else sudo apt-get update -qq && sudo apt-get install -y -qq zlib1g-dev; fi
+missing=()
+[ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)      # compressed frames
+[ -f /usr/include/sqlite3.h ] || missing+=(libsqlite3-dev)  # GRDB's SQLite
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]}" >&2
+  if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get update -qq && $sudo apt-get install -y -qq "${missing[@]}"
 fi
 
 swift build --build-tests
