@@ -100,7 +100,8 @@ public struct GammaGammaModel: Sendable, Hashable {
     }
 
     /// Gradient of `expectedAverageValue` with respect to (ln p, ln q, ln γ), for the delta method.
-    func expectedAverageValueGradient(frequency x: Int, meanValue m: Double) -> [Double]? {
+    /// (Lanes 0–2 hold p, q, γ; lane 3 is zero.)
+    func expectedAverageValueGradient(frequency x: Int, meanValue m: Double) -> SIMD4<Double>? {
         let p = self.parameters
         let xd = Double(x)
         let denominator = p.p * xd + p.q - 1
@@ -110,7 +111,7 @@ public struct GammaGammaModel: Sendable, Hashable {
         let dp = numeratorBase / denominator - value * xd / denominator
         let dq = -value / denominator
         let dGamma = p.p / denominator
-        return [dp * p.p, dq * p.q, dGamma * p.gamma]
+        return SIMD4(dp * p.p, dq * p.q, dGamma * p.gamma, 0)
     }
 }
 
@@ -130,6 +131,27 @@ struct GammaGammaLikelihood: Sendable {
     }
 
     func evaluate(logParameters θ: [Double]) -> (value: Double, gradient: [Double]) {
+        let count = self.data.frequency.count
+        let chunks = count >= 50_000 ? ProcessInfo.processInfo.activeProcessorCount : 1
+        var sums = SIMD4<Double>()
+        if chunks == 1 {
+            sums = self.partialSums(0..<count, θ)
+        } else {
+            let chunkSize = (count + chunks - 1) / chunks
+            var partials = [SIMD4<Double>](repeating: .zero, count: chunks)
+            partials.withUnsafeMutableBufferPointer { buffer in
+                nonisolated(unsafe) let output = buffer
+                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                    output[chunk] = self.partialSums((chunk * chunkSize)..<min((chunk + 1) * chunkSize, count), θ)
+                }
+            }
+            for partial in partials { sums += partial }
+        }
+        return (sums[0], [sums[1] * exp(θ[0]), sums[2] * exp(θ[1]), sums[3] * exp(θ[2])])
+    }
+
+    /// Sums over `range` of customers: [ln f, ∂/∂p, ∂/∂q, ∂/∂γ] (natural-scale derivatives).
+    private func partialSums(_ range: Range<Int>, _ θ: [Double]) -> SIMD4<Double> {
         let p = exp(θ[0]), q = exp(θ[1]), gamma = exp(θ[2])
         let logGamma = θ[2]
         let logGammaQ = SpecialFunctions.logGamma(q), digammaQ = SpecialFunctions.digamma(q)
@@ -137,7 +159,7 @@ struct GammaGammaLikelihood: Sendable {
         var currentX = -1
         var px = 0.0, xd = 0.0, logX = 0.0, constant = 0.0, digammaPXQ = 0.0, digammaPX = 0.0
         let frequency = self.data.frequency, meanValue = self.data.meanValue, logMean = self.logMean
-        for index in frequency.indices {
+        for index in range {
             let x = frequency[index]
             if x != currentX {
                 currentX = x
@@ -156,6 +178,6 @@ struct GammaGammaLikelihood: Sendable {
             gradQ += digammaPXQ - digammaQ + logGamma - logSpread
             gradGamma += q / gamma - (px + q) / spread
         }
-        return (total, [gradP * p, gradQ * q, gradGamma * gamma])
+        return SIMD4(total, gradP, gradQ, gradGamma)
     }
 }

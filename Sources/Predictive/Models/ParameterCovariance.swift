@@ -12,8 +12,17 @@ public struct ParameterCovariance: Sendable, Hashable {
     /// Covariance matrix of the log-parameters.
     public let matrix: [[Double]]
 
+    /// The matrix's rows as SIMD vectors (up to four parameters), zero-padded.
+    private let rows: [SIMD4<Double>]
+
     public init(matrix: [[Double]]) {
+        precondition(matrix.count <= 4 && matrix.allSatisfy { $0.count == matrix.count }, "a square matrix of at most 4 parameters")
         self.matrix = matrix
+        self.rows = matrix.map { row in
+            var lanes = SIMD4<Double>()
+            for (index, value) in row.enumerated() { lanes[index] = value }
+            return lanes
+        }
     }
 
     /// Standard errors of the log-parameters.
@@ -24,6 +33,16 @@ public struct ParameterCovariance: Sendable, Hashable {
     /// Standard errors on the natural scale by the delta method: SE(eᶿ) ≈ eᶿ · SE(θ).
     public func standardErrors(at values: [Double]) -> [Double] {
         zip(values, self.logStandardErrors).map { $0 * $1 }
+    }
+
+    /// gᵀ Σ g for a model of up to four parameters (unused lanes of `gradient` are ignored),
+    /// without allocating: the scorer's hot path.
+    func variance(ofGradient gradient: SIMD4<Double>) -> Double {
+        var sum = 0.0
+        for i in 0..<self.rows.count {
+            sum += gradient[i] * (self.rows[i] * gradient).sum()
+        }
+        return max(sum, 0)
     }
 
     /// Variance of a scalar function of the log-parameters with the given gradient: gᵀ Σ g.

@@ -89,70 +89,98 @@ public struct ProfileScorer: Sendable {
 
     // MARK: One profile
 
+    /// Values of one quantity at the base parameters (lane 0) and at the four perturbed parameter
+    /// sets (lanes 1–4); lanes 5–7 are unused. A SIMD vector keeps the five on the stack.
+    typealias Lanes = SIMD8<Double>
+
     private func score(_ input: ProfileInput, asOf: Date, cache: inout AliveExpectationCache) -> ProfilePrediction {
         let summary = input.summary
         let x = summary.frequency
+        let xd = Double(x)
         let horizon = self.settings.horizonDays / self.settings.unitInDays
 
-        // Purchase model at the base parameters and at each perturbation.
+        // E[purchases | alive] depends on (x, T) only and is shared by many profiles.
         let ifAlive = cache.values(frequency: x, age: summary.age) {
-            self.perturbed.map { $0.expectedPurchasesIfAlive(frequency: x, age: summary.age, horizon: horizon) }
-        }
-        var alive = [Double](repeating: 0, count: 5)
-        var orders = [Double](repeating: 0, count: 5)
-        var nextOrder = [Double?](repeating: nil, count: 5)
-        for index in 0..<5 {
-            alive[index] = self.perturbed[index].probabilityAlive(frequency: x, recency: summary.recency, age: summary.age)
-            orders[index] = alive[index] * ifAlive[index]
-            nextOrder[index] = self.perturbed[index].medianTimeToNextPurchase(frequency: x, recency: summary.recency, age: summary.age)
+            var lanes = Lanes()
+            for index in 0..<5 {
+                lanes[index] = self.perturbed[index].expectedPurchasesIfAlive(frequency: x, age: summary.age, horizon: horizon)
+            }
+            return lanes
         }
 
-        // Probability alive: delta method on the logit scale (P = 1 exactly carries no uncertainty).
-        let logitAlive = alive.map { Self.logit($0) }
-        let aliveRange = self.range(logScaleValues: logitAlive, transform: SpecialFunctions.logisticOfNegative(_:), negate: true)
-        let probabilityAlive = Estimate(value: alive[0], range: alive[0] >= 1 ? 1...1 : aliveRange)
+        // P(alive) through its log odds d: P = 1/(1 + eᵈ), logit P = −d, ln P = −softplus(d).
+        let alwaysAlive = x == 0 && self.purchaseModel.kind == .bgnbd
+        var logOdds = Lanes(repeating: -.infinity)
+        var alive = Lanes(repeating: 1)
+        var logAlive = Lanes()
+        var tau = Lanes(repeating: .nan)
+        for index in 0..<5 {
+            let parameters = self.perturbed[index].parameters
+            let k = parameters.r + xd
+            let alphaT = parameters.alpha + summary.age
+            if !alwaysAlive {
+                let d = log(parameters.a) - log(parameters.b + xd + self.shift - 1) + k * (log(alphaT) - log(parameters.alpha + summary.recency))
+                logOdds[index] = d
+                alive[index] = SpecialFunctions.logisticOfNegative(d)
+                logAlive[index] = -(max(d, 0) + log1p(exp(-abs(d))))
+            }
+            // Median time to the next purchase (see BGNBDModel.medianTimeToNextPurchase).
+            if alive[index] > 0.5 {
+                tau[index] = alphaT * expm1(-log1p(-0.5 / alive[index]) / k)
+            }
+        }
+
+        let probabilityAlive: Estimate
+        if alwaysAlive {
+            probabilityAlive = Estimate(value: 1, range: 1...1)
+        } else {
+            let range = self.purchaseStandardError(-logOdds).map { se in
+                SpecialFunctions.logisticOfNegative(logOdds[0] + Self.z90 * se)...SpecialFunctions.logisticOfNegative(logOdds[0] - Self.z90 * se)
+            }
+            probabilityAlive = Estimate(value: alive[0], range: range)
+        }
         let churnProbability = Estimate(value: 1 - alive[0], range: probabilityAlive.range.map { (1 - $0.upperBound)...(1 - $0.lowerBound) })
 
-        // Orders: log scale.
-        let logOrders = orders.map { log($0) }
-        let ordersVariance = self.purchaseVariance(logOrders)
-        let predictedOrders = Estimate(value: orders[0], range: Self.logRange(orders[0], variance: ordersVariance))
+        // Orders = P(alive) · E[purchases | alive], on the log scale for the range.
+        let orders = alive[0] * ifAlive[0]
+        var logOrders = logAlive
+        for index in 0..<5 { logOrders[index] += log(ifAlive[index]) }
+        let ordersStandardError = self.purchaseStandardError(logOrders)
+        let predictedOrders = Estimate(value: orders, range: Self.logRange(orders, standardError: ordersStandardError))
 
         // Order value: Gamma-Gamma with its analytic gradient, or the historic average.
         var orderValue: Double
-        var orderValueLogVariance: Double?
+        var orderValueStandardError: Double?
         if let spend = self.spendModel, let value = spend.expectedAverageValue(frequency: x, meanValue: summary.monetaryValue), value > 0 {
             orderValue = value
             if let covariance = self.spendCovariance, let gradient = spend.expectedAverageValueGradient(frequency: x, meanValue: summary.monetaryValue) {
-                orderValueLogVariance = covariance.variance(ofGradient: gradient.map { $0 / value })
+                orderValueStandardError = covariance.variance(ofGradient: gradient / value).squareRoot()
             }
         } else {
             orderValue = input.historicOrders > 0 ? NSDecimalNumber(decimal: input.historicValue).doubleValue / Double(input.historicOrders) : 0
-            orderValueLogVariance = nil
+            orderValueStandardError = nil
         }
-        let averageOrderValue = self.money(orderValue, variance: orderValueLogVariance)
+        let averageOrderValue = self.money(orderValue, standardError: orderValueStandardError).estimate
 
-        // CLV = orders × value; independent fits, so log-scale variances add.
-        let clv = orders[0] * orderValue
-        var clvVariance: Double?
-        if let ordersVariance, let orderValueLogVariance { clvVariance = ordersVariance + orderValueLogVariance }
-        let predictedCLV = self.money(clv, variance: clvVariance)
-        let totalCLV = MoneyEstimate(
-            value: input.historicValue + predictedCLV.value,
-            range: predictedCLV.range.map { (input.historicValue + $0.lowerBound)...(input.historicValue + $0.upperBound) }
-        )
+        // CLV = orders × value; the fits are independent, so log-scale variances add.
+        var clvStandardError: Double?
+        if let ordersStandardError, let orderValueStandardError {
+            clvStandardError = (ordersStandardError * ordersStandardError + orderValueStandardError * orderValueStandardError).squareRoot()
+        }
+        let (predictedCLV, predictedMinor) = self.money(orders * orderValue, standardError: clvStandardError)
+        let totalCLV = self.total(historic: input.historicValue, predicted: predictedCLV, predictedMinorUnits: predictedMinor)
 
-        // Next order: median waiting time on the log scale.
+        // Next order: the median waiting time, with its range on the log scale.
         var expectedNextOrder: DateEstimate?
-        if let tau = nextOrder[0], tau > 0 {
+        if tau[0] > 0 {
             let secondsPerUnit = 86_400 * self.settings.unitInDays
-            let date = asOf.addingTimeInterval(tau * secondsPerUnit)
             var dateRange: ClosedRange<Date>?
-            if nextOrder.allSatisfy({ ($0 ?? 0) > 0 }), let variance = self.purchaseVariance(nextOrder.map { log($0!) }),
-               let range = Self.logRange(tau, variance: variance) {
+            var logTau = Lanes()
+            for index in 0..<5 { logTau[index] = log(tau[index]) }
+            if let range = Self.logRange(tau[0], standardError: self.purchaseStandardError(logTau)) {
                 dateRange = asOf.addingTimeInterval(range.lowerBound * secondsPerUnit)...asOf.addingTimeInterval(range.upperBound * secondsPerUnit)
             }
-            expectedNextOrder = DateEstimate(value: date, range: dateRange)
+            expectedNextOrder = DateEstimate(value: asOf.addingTimeInterval(tau[0] * secondsPerUnit), range: dateRange)
         }
 
         return ProfilePrediction(
@@ -162,7 +190,7 @@ public struct ProfileScorer: Sendable {
             predictedOrders: predictedOrders,
             historicOrders: input.historicOrders,
             averageOrderValue: averageOrderValue,
-            averageDaysBetweenOrders: x > 0 ? summary.recency * self.settings.unitInDays / Double(x) : nil,
+            averageDaysBetweenOrders: x > 0 ? summary.recency * self.settings.unitInDays / xd : nil,
             expectedNextOrder: expectedNextOrder,
             probabilityAlive: probabilityAlive,
             churnProbability: churnProbability,
@@ -170,38 +198,65 @@ public struct ProfileScorer: Sendable {
         )
     }
 
-    /// gᵀΣg for the forward-difference gradient of a log-scale (or logit-scale) quantity given at
-    /// the base and the four perturbed parameter sets; nil without covariance or finite values.
-    private func purchaseVariance(_ values: [Double]) -> Double? {
-        guard let covariance = self.purchaseCovariance, values.allSatisfy(\.isFinite) else { return nil }
-        let gradient = (1..<5).map { (values[$0] - values[0]) / Self.step }
-        return covariance.variance(ofGradient: gradient)
+    /// 0 for BG/NBD, 1 for MBG/NBD (see `PurchaseModelKind.dropoutShift`).
+    private var shift: Double { Double(self.purchaseModel.kind.dropoutShift) }
+
+    /// The delta-method standard error of a quantity given at the base and perturbed parameters
+    /// (forward-difference gradient, then √(gᵀΣg)); nil without covariance or finite values.
+    private func purchaseStandardError(_ values: Lanes) -> Double? {
+        guard let covariance = self.purchaseCovariance else { return nil }
+        let base = values[0]
+        let gradient = SIMD4(values[1] - base, values[2] - base, values[3] - base, values[4] - base) / Self.step
+        guard base.isFinite, gradient.sum().isFinite else { return nil }
+        return covariance.variance(ofGradient: gradient).squareRoot()
     }
 
-    private func range(logScaleValues values: [Double], transform: (Double) -> Double, negate: Bool) -> ClosedRange<Double>? {
-        guard let variance = self.purchaseVariance(values) else { return nil }
-        let half = Self.z90 * variance.squareRoot()
-        let low = transform(negate ? -(values[0] - half) : values[0] - half)
-        let high = transform(negate ? -(values[0] + half) : values[0] + half)
-        return min(low, high)...max(low, high)
-    }
-
-    static func logRange(_ value: Double, variance: Double?) -> ClosedRange<Double>? {
-        guard let variance, value > 0, value.isFinite else { return nil }
-        let factor = exp(Self.z90 * variance.squareRoot())
+    /// value ·/÷ e^(z₉₀·SE): the 90% range of a positive quantity whose logarithm has this SE.
+    static func logRange(_ value: Double, standardError: Double?) -> ClosedRange<Double>? {
+        guard let standardError, value > 0, value.isFinite else { return nil }
+        let factor = exp(Self.z90 * standardError)
         return (value / factor)...(value * factor)
     }
 
-    private func money(_ value: Double, variance: Double?) -> MoneyEstimate {
-        let minorUnits = self.settings.currencyMinorUnits
-        let range = Self.logRange(value, variance: variance).map {
-            MoneyRounding.decimal($0.lowerBound, minorUnits: minorUnits)...MoneyRounding.decimal($0.upperBound, minorUnits: minorUnits)
+    /// A money estimate rounded to minor units, and the same amounts as integers of minor units
+    /// when they fit (value, low, high), for exact and cheap addition.
+    private func money(_ value: Double, standardError: Double?) -> (estimate: MoneyEstimate, minorUnits: SIMD3<Int64>?) {
+        let scale = self.settings.currencyMinorUnits
+        let range = Self.logRange(value, standardError: standardError)
+        if let minor = MoneyRounding.minorUnits(value, minorUnits: scale) {
+            let low = range.flatMap { MoneyRounding.minorUnits($0.lowerBound, minorUnits: scale) } ?? minor
+            let high = range.flatMap { MoneyRounding.minorUnits($0.upperBound, minorUnits: scale) } ?? minor
+            let estimate = MoneyEstimate(
+                value: MoneyRounding.decimal(minorUnits: minor, minorUnits: scale),
+                range: range == nil ? nil : MoneyRounding.decimal(minorUnits: low, minorUnits: scale)...MoneyRounding.decimal(minorUnits: high, minorUnits: scale)
+            )
+            return (estimate, range == nil ? nil : SIMD3(minor, low, high))
         }
-        return MoneyEstimate(value: MoneyRounding.decimal(value, minorUnits: minorUnits), range: range)
+        let estimate = MoneyEstimate(
+            value: MoneyRounding.decimal(value, minorUnits: scale),
+            range: range.map { MoneyRounding.decimal($0.lowerBound, minorUnits: scale)...MoneyRounding.decimal($0.upperBound, minorUnits: scale) }
+        )
+        return (estimate, nil)
     }
 
-    static func logit(_ p: Double) -> Double {
-        log(p) - log1p(-p)
+    /// Historic + predicted CLV, exact: in integer minor units when both fit, else in `Decimal`.
+    private func total(historic: Decimal, predicted: MoneyEstimate, predictedMinorUnits: SIMD3<Int64>?) -> MoneyEstimate {
+        let scale = self.settings.currencyMinorUnits
+        if let predictedMinorUnits, let historicMinor = MoneyRounding.minorUnits(of: historic, minorUnits: scale) {
+            let value = predictedMinorUnits[0].addingReportingOverflow(historicMinor)
+            let low = predictedMinorUnits[1].addingReportingOverflow(historicMinor)
+            let high = predictedMinorUnits[2].addingReportingOverflow(historicMinor)
+            if !value.overflow && !low.overflow && !high.overflow {
+                return MoneyEstimate(
+                    value: MoneyRounding.decimal(minorUnits: value.partialValue, minorUnits: scale),
+                    range: MoneyRounding.decimal(minorUnits: low.partialValue, minorUnits: scale)...MoneyRounding.decimal(minorUnits: high.partialValue, minorUnits: scale)
+                )
+            }
+        }
+        return MoneyEstimate(
+            value: historic + predicted.value,
+            range: predicted.range.map { (historic + $0.lowerBound)...(historic + $0.upperBound) }
+        )
     }
 }
 
@@ -212,9 +267,9 @@ struct AliveExpectationCache {
         var age: Double
     }
 
-    private var values: [Key: [Double]] = [:]
+    private var values: [Key: SIMD8<Double>] = [:]
 
-    mutating func values(frequency: Int, age: Double, compute: () -> [Double]) -> [Double] {
+    mutating func values(frequency: Int, age: Double, compute: () -> SIMD8<Double>) -> SIMD8<Double> {
         let key = Key(frequency: frequency, age: age)
         if let cached = self.values[key] { return cached }
         let computed = compute()

@@ -26,8 +26,17 @@ public struct SummaryGroups: Sendable {
     /// runs then groups a million customers in a fraction of a second.
     public init<S: Sequence>(_ summaries: S) where S.Element == CustomerSummary {
         var timeIndex: [Double: Int32] = [:]
+        // Whole-day times (the usual case) are looked up in a plain array instead of hashing.
+        var wholeTimeIndex = [Int32](repeating: -1, count: 1 << 16)
         var times: [Double] = []
         func index(of time: Double) -> Int32 {
+            if let whole = Int(exactly: time), whole >= 0, whole < wholeTimeIndex.count {
+                if wholeTimeIndex[whole] >= 0 { return wholeTimeIndex[whole] }
+                let next = Int32(times.count)
+                wholeTimeIndex[whole] = next
+                times.append(time)
+                return next
+            }
             if let existing = timeIndex[time] { return existing }
             let next = Int32(times.count)
             timeIndex[time] = next
