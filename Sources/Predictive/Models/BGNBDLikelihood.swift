@@ -118,8 +118,10 @@ struct BGNBDLikelihood: Sendable {
                 let a4 = logA4Constant - rx * logAlphaTx
                 // ln(e^A₃ + e^A₄) and the weight of the second term, from one exponential.
                 let difference = a4 - a3
+                // e ∈ (0, 1], so ln(1 + e) loses nothing that matters next to A₃ or A₄ and is
+                // cheaper than log1p.
                 let e = exp(-abs(difference))
-                let logSum = (difference > 0 ? a4 : a3) + log1p(e)
+                let logSum = (difference > 0 ? a4 : a3) + log(1 + e)
                 let w4 = difference > 0 ? 1 / (1 + e) : e / (1 + e)
                 let w3 = 1 - w4
                 total += weight * (a1a2 + logSum)

@@ -25,9 +25,15 @@ public struct BGNBDModel: Sendable, Hashable {
             return .notFitted(.tooLittleVariation(distinctSummaries: groups.distinctSummaries, parameters: 4), customers: customers)
         }
         let likelihood = BGNBDLikelihood(groups: groups, kind: kind)
+        // Large inputs: first fit a systematic sample of about 100,000 customers.
+        var warmStart: (customers: Int, logLikelihood: ([Double]) -> (value: Double, gradient: [Double]))?
+        if groups.distinctSummaries >= 200_000 {
+            let sample = groups.systematicSample(every: customers / 100_000)
+            warmStart = (sample.customers, BGNBDLikelihood(groups: sample, kind: kind).evaluate(logParameters:))
+        }
         let result = MaximumLikelihood.fit(
             start: Self.startingPoint(groups), names: BGNBDParameters.names, customers: customers, settings: settings,
-            logLikelihood: likelihood.evaluate(logParameters:)
+            warmStart: warmStart, logLikelihood: likelihood.evaluate(logParameters:)
         )
         guard result.status.hasParameters else { return .notFitted(.nonFiniteLikelihood, customers: customers) }
         let parameters = BGNBDParameters(logParameters: result.outcome.point)

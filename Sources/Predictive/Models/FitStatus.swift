@@ -84,18 +84,43 @@ enum MaximumLikelihood {
     /// |ln θ| beyond which a parameter is reported as at the boundary (e¹⁵ ≈ 3.3 million).
     static let boundaryLogMagnitude = 15.0
 
+    /// - Parameter warmStart: a subsample's likelihood (value and gradient, with its number of
+    ///   customers). When given, the optimiser first minimises that cheaper objective and then
+    ///   starts on the full data from its optimum and its learned curvature: near the optimum BFGS
+    ///   needs only a few full-data steps. The subsample fit shares the time budget.
     static func fit(
         start: [Double], names: [String], customers: Int, settings: OptimizerSettings,
+        warmStart: (customers: Int, logLikelihood: ([Double]) -> (value: Double, gradient: [Double]))? = nil,
         logLikelihood: @escaping ([Double]) -> (value: Double, gradient: [Double])
     ) -> (outcome: OptimizerOutcome, status: FitStatus, covariance: Result<ParameterCovariance, ParameterCovariance.Problem>?, boundary: [String], elapsed: Duration) {
         let clock = ContinuousClock()
         let started = clock.now
+        var start = start
+        var initialInverseHessian: [[Double]]?
+        var warmEvaluations = 0
+        if let warmStart {
+            let sampleScale = 1 / Double(max(warmStart.customers, 1))
+            var sampleSettings = settings
+            sampleSettings.timeBudget = settings.timeBudget / 2
+            let sample = QuasiNewtonOptimizer(settings: sampleSettings).minimize(start: start) { θ in
+                let (value, gradient) = warmStart.logLikelihood(θ)
+                return (-value * sampleScale, gradient.map { -$0 * sampleScale })
+            }
+            warmEvaluations = sample.evaluations
+            if sample.reason == .converged, sample.point.allSatisfy({ abs($0) < Self.boundaryLogMagnitude }) {
+                start = sample.point
+                initialInverseHessian = sample.inverseHessian
+            }
+        }
+        var remaining = settings
+        remaining.timeBudget = max(.zero, settings.timeBudget - (clock.now - started))
         let scale = 1 / Double(max(customers, 1))
-        let optimizer = QuasiNewtonOptimizer(settings: settings)
-        let outcome = optimizer.minimize(start: start) { θ in
+        let optimizer = QuasiNewtonOptimizer(settings: remaining)
+        var outcome = optimizer.minimize(start: start, initialInverseHessian: initialInverseHessian) { θ in
             let (value, gradient) = logLikelihood(θ)
             return (-value * scale, gradient.map { -$0 * scale })
         }
+        outcome.evaluations += warmEvaluations
         if outcome.reason == .nonFiniteStart {
             return (outcome, .notFitted(.nonFiniteLikelihood), nil, [], clock.now - started)
         }

@@ -27,16 +27,42 @@ public struct GammaGammaModel: Sendable, Hashable {
 
         /// Keeps the customers with x > 0 and a positive, finite mean value.
         public init<S: Sequence>(_ summaries: S) where S.Element == CustomerSummary {
-            var pairs: [(Int, Double)] = []
+            var frequency: [Int] = []
+            var meanValue: [Double] = []
             for summary in summaries where summary.frequency > 0 && summary.monetaryValue > 0 && summary.monetaryValue.isFinite {
-                pairs.append((summary.frequency, summary.monetaryValue))
+                frequency.append(summary.frequency)
+                meanValue.append(summary.monetaryValue)
             }
-            pairs.sort { $0.0 < $1.0 }
-            self.frequency = pairs.map(\.0)
-            self.meanValue = pairs.map(\.1)
+            // Counting sort by x when x is small (the usual case), else a comparison sort.
+            let maximum = frequency.max() ?? 0
+            if maximum < 1 << 20 {
+                var starts = [Int](repeating: 0, count: maximum + 2)
+                for x in frequency { starts[x + 1] += 1 }
+                for x in 0...maximum { starts[x + 1] += starts[x] }
+                self.frequency = Array(repeating: 0, count: frequency.count)
+                self.meanValue = Array(repeating: 0, count: frequency.count)
+                for index in frequency.indices {
+                    let x = frequency[index]
+                    self.frequency[starts[x]] = x
+                    self.meanValue[starts[x]] = meanValue[index]
+                    starts[x] += 1
+                }
+            } else {
+                let order = frequency.indices.sorted { frequency[$0] < frequency[$1] }
+                self.frequency = order.map { frequency[$0] }
+                self.meanValue = order.map { meanValue[$0] }
+            }
         }
 
         public var customers: Int { self.frequency.count }
+
+        /// Every `every`-th customer.
+        func systematicSample(every: Int) -> SpendData {
+            var sample = self
+            sample.frequency = stride(from: 0, to: self.frequency.count, by: every).map { self.frequency[$0] }
+            sample.meanValue = stride(from: 0, to: self.meanValue.count, by: every).map { self.meanValue[$0] }
+            return sample
+        }
 
         /// The number of distinct (x, m̄) pairs, counting no further than `limit` (cheap on large data).
         func distinctCustomers(upTo limit: Int) -> Int {
@@ -64,9 +90,16 @@ public struct GammaGammaModel: Sendable, Hashable {
             return .notFitted(.tooLittleVariation(distinctSummaries: distinct, parameters: 3), customers: customers)
         }
         let likelihood = GammaGammaLikelihood(data: data)
+        // Large inputs: first fit every k-th customer (about 100,000; the data are sorted by x,
+        // so the sample is stratified by frequency).
+        var warmStart: (customers: Int, logLikelihood: ([Double]) -> (value: Double, gradient: [Double]))?
+        if customers >= 200_000 {
+            let sample = data.systematicSample(every: customers / 100_000)
+            warmStart = (sample.customers, GammaGammaLikelihood(data: sample).evaluate(logParameters:))
+        }
         let result = MaximumLikelihood.fit(
             start: Self.startingPoint(data), names: GammaGammaParameters.names, customers: customers, settings: settings,
-            logLikelihood: likelihood.evaluate(logParameters:)
+            warmStart: warmStart, logLikelihood: likelihood.evaluate(logParameters:)
         )
         guard result.status.hasParameters else { return .notFitted(.nonFiniteLikelihood, customers: customers) }
         let parameters = GammaGammaParameters(logParameters: result.outcome.point)

@@ -32,19 +32,37 @@ public struct ProfilePrediction: Sendable, Hashable {
 /// What the scorer needs to know about one profile.
 public struct ProfileInput: Sendable, Hashable {
     /// The model summary as of the scoring time, in the model's time unit.
-    public var summary: CustomerSummary
-    public var historicValue: Decimal
-    public var historicOrders: Int
+    public let summary: CustomerSummary
+    public let historicValue: Decimal
+    public let historicOrders: Int
 
-    public init(summary: CustomerSummary, historicValue: Decimal, historicOrders: Int) {
+    /// The historic value in integer minor units of the currency (`scale` decimal places), when it
+    /// is a whole number of them: computed once here, so that scoring adds integers instead of
+    /// `Decimal`s (whose addition costs hundreds of nanoseconds).
+    public let historicMinorUnits: (value: Int64?, scale: Int)
+
+    /// - Parameter currencyMinorUnits: decimal places of the account currency (as in the scorer's settings).
+    public init(summary: CustomerSummary, historicValue: Decimal, historicOrders: Int, currencyMinorUnits: Int = 2) {
         self.summary = summary
         self.historicValue = historicValue
         self.historicOrders = historicOrders
+        self.historicMinorUnits = (MoneyRounding.minorUnits(of: historicValue, minorUnits: currencyMinorUnits), currencyMinorUnits)
     }
 
     /// The input for a customer's record at the end of `asOfDay`, or nil if they had no order yet.
-    public init?(record: CustomerRecord, asOfDay: Int, unitInDays: Double = 1) {
+    /// (The historic value and order count are the record's current ones.)
+    public init?(record: CustomerRecord, asOfDay: Int, unitInDays: Double = 1, currencyMinorUnits: Int = 2) {
         guard let summary = record.summary(asOfDay: asOfDay, unitInDays: unitInDays) else { return nil }
-        self.init(summary: summary, historicValue: record.netValue, historicOrders: record.orderCount)
+        self.init(summary: summary, historicValue: record.netValue, historicOrders: record.orderCount, currencyMinorUnits: currencyMinorUnits)
+    }
+
+    public static func == (lhs: ProfileInput, rhs: ProfileInput) -> Bool {
+        lhs.summary == rhs.summary && lhs.historicValue == rhs.historicValue && lhs.historicOrders == rhs.historicOrders
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(self.summary)
+        hasher.combine(self.historicValue)
+        hasher.combine(self.historicOrders)
     }
 }

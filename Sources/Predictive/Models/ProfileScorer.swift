@@ -168,7 +168,11 @@ public struct ProfileScorer: Sendable {
             clvStandardError = (ordersStandardError * ordersStandardError + orderValueStandardError * orderValueStandardError).squareRoot()
         }
         let (predictedCLV, predictedMinor) = self.money(orders * orderValue, standardError: clvStandardError)
-        let totalCLV = self.total(historic: input.historicValue, predicted: predictedCLV, predictedMinorUnits: predictedMinor)
+        let totalCLV = self.total(
+            historic: input.historicValue,
+            historicMinorUnits: input.historicMinorUnits.scale == self.settings.currencyMinorUnits ? input.historicMinorUnits.value : nil,
+            predicted: predictedCLV, predictedMinorUnits: predictedMinor
+        )
 
         // Next order: the median waiting time, with its range on the log scale.
         var expectedNextOrder: DateEstimate?
@@ -178,7 +182,7 @@ public struct ProfileScorer: Sendable {
             var logTau = Lanes()
             for index in 0..<5 { logTau[index] = log(tau[index]) }
             if let range = Self.logRange(tau[0], standardError: self.purchaseStandardError(logTau)) {
-                dateRange = asOf.addingTimeInterval(range.lowerBound * secondsPerUnit)...asOf.addingTimeInterval(range.upperBound * secondsPerUnit)
+                dateRange = ClosedRange(uncheckedBounds: (asOf.addingTimeInterval(range.lowerBound * secondsPerUnit), asOf.addingTimeInterval(range.upperBound * secondsPerUnit)))
             }
             expectedNextOrder = DateEstimate(value: asOf.addingTimeInterval(tau[0] * secondsPerUnit), range: dateRange)
         }
@@ -228,7 +232,7 @@ public struct ProfileScorer: Sendable {
             let high = range.flatMap { MoneyRounding.minorUnits($0.upperBound, minorUnits: scale) } ?? minor
             let estimate = MoneyEstimate(
                 value: MoneyRounding.decimal(minorUnits: minor, minorUnits: scale),
-                range: range == nil ? nil : MoneyRounding.decimal(minorUnits: low, minorUnits: scale)...MoneyRounding.decimal(minorUnits: high, minorUnits: scale)
+                range: range == nil ? nil : Self.range(low, high, scale)
             )
             return (estimate, range == nil ? nil : SIMD3(minor, low, high))
         }
@@ -239,17 +243,24 @@ public struct ProfileScorer: Sendable {
         return (estimate, nil)
     }
 
+    /// The range low...high of amounts in minor units. Built without `...`'s bounds check, which
+    /// compares two `Decimal`s (about 100 ns each): low ≤ high holds by construction, since both
+    /// are rounded from value ·/÷ a factor ≥ 1.
+    private static func range(_ low: Int64, _ high: Int64, _ scale: Int) -> ClosedRange<Decimal> {
+        ClosedRange(uncheckedBounds: (MoneyRounding.decimal(minorUnits: low, minorUnits: scale), MoneyRounding.decimal(minorUnits: high, minorUnits: scale)))
+    }
+
     /// Historic + predicted CLV, exact: in integer minor units when both fit, else in `Decimal`.
-    private func total(historic: Decimal, predicted: MoneyEstimate, predictedMinorUnits: SIMD3<Int64>?) -> MoneyEstimate {
+    private func total(historic: Decimal, historicMinorUnits: Int64?, predicted: MoneyEstimate, predictedMinorUnits: SIMD3<Int64>?) -> MoneyEstimate {
         let scale = self.settings.currencyMinorUnits
-        if let predictedMinorUnits, let historicMinor = MoneyRounding.minorUnits(of: historic, minorUnits: scale) {
+        if let predictedMinorUnits, let historicMinor = historicMinorUnits ?? MoneyRounding.minorUnits(of: historic, minorUnits: scale) {
             let value = predictedMinorUnits[0].addingReportingOverflow(historicMinor)
             let low = predictedMinorUnits[1].addingReportingOverflow(historicMinor)
             let high = predictedMinorUnits[2].addingReportingOverflow(historicMinor)
             if !value.overflow && !low.overflow && !high.overflow {
                 return MoneyEstimate(
                     value: MoneyRounding.decimal(minorUnits: value.partialValue, minorUnits: scale),
-                    range: MoneyRounding.decimal(minorUnits: low.partialValue, minorUnits: scale)...MoneyRounding.decimal(minorUnits: high.partialValue, minorUnits: scale)
+                    range: Self.range(low.partialValue, high.partialValue, scale)
                 )
             }
         }

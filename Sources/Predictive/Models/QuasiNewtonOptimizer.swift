@@ -56,6 +56,9 @@ public struct OptimizerOutcome: Sendable {
     public var iterations: Int
     public var evaluations: Int
     public var reason: OptimizerStopReason
+    /// The final BFGS estimate of the inverse Hessian (nil if no curvature was learned), which can
+    /// warm-start a related minimisation.
+    public var inverseHessian: [[Double]]?
 }
 
 /// BFGS with a strong-Wolfe line search (Nocedal & Wright, *Numerical Optimization*, 2nd ed.,
@@ -79,8 +82,9 @@ public struct QuasiNewtonOptimizer: Sendable {
         self.settings = settings
     }
 
-    /// Minimises `objective` (value and gradient) from `start`.
-    public func minimize(start: [Double], objective: ([Double]) -> (value: Double, gradient: [Double])) -> OptimizerOutcome {
+    /// Minimises `objective` (value and gradient) from `start`, optionally with an initial
+    /// inverse-Hessian estimate (e.g. from minimising the same objective on a subsample).
+    public func minimize(start: [Double], initialInverseHessian: [[Double]]? = nil, objective: ([Double]) -> (value: Double, gradient: [Double])) -> OptimizerOutcome {
         let clock = ContinuousClock()
         let startTime = clock.now
         let n = start.count
@@ -93,20 +97,20 @@ public struct QuasiNewtonOptimizer: Sendable {
         }
 
         guard let first = evaluate(start) else {
-            return OptimizerOutcome(point: start, value: .nan, gradient: Array(repeating: .nan, count: n), iterations: 0, evaluations: evaluations, reason: .nonFiniteStart)
+            return OptimizerOutcome(point: start, value: .nan, gradient: Array(repeating: .nan, count: n), iterations: 0, evaluations: evaluations, reason: .nonFiniteStart, inverseHessian: nil)
         }
         var x = start
         var f = first.value
         var g = first.gradient
-        var inverseHessian = Self.identity(n)
-        var scaled = false
+        var inverseHessian = initialInverseHessian ?? Self.identity(n)
+        var scaled = initialInverseHessian != nil
 
         for iteration in 0..<self.settings.maxIterations {
             if Self.maxNorm(g) <= self.settings.gradientTolerance {
-                return OptimizerOutcome(point: x, value: f, gradient: g, iterations: iteration, evaluations: evaluations, reason: .converged)
+                return OptimizerOutcome(point: x, value: f, gradient: g, iterations: iteration, evaluations: evaluations, reason: .converged, inverseHessian: scaled ? inverseHessian : nil)
             }
             if clock.now - startTime > self.settings.timeBudget {
-                return OptimizerOutcome(point: x, value: f, gradient: g, iterations: iteration, evaluations: evaluations, reason: .timeBudget)
+                return OptimizerOutcome(point: x, value: f, gradient: g, iterations: iteration, evaluations: evaluations, reason: .timeBudget, inverseHessian: scaled ? inverseHessian : nil)
             }
             var direction = Self.multiply(inverseHessian, g).map { -$0 }
             if Self.dot(direction, g) >= 0 {
@@ -117,14 +121,14 @@ public struct QuasiNewtonOptimizer: Sendable {
             } else if scaled && -Self.dot(direction, g) / 2 <= self.settings.decrementTolerance * max(1, abs(f)) {
                 // The quasi-Newton model predicts a further decrease (½ gᵀHg) below the resolution
                 // of the objective itself: further steps would only chase rounding noise.
-                return OptimizerOutcome(point: x, value: f, gradient: g, iterations: iteration, evaluations: evaluations, reason: .converged)
+                return OptimizerOutcome(point: x, value: f, gradient: g, iterations: iteration, evaluations: evaluations, reason: .converged, inverseHessian: scaled ? inverseHessian : nil)
             }
             let initialStep = scaled ? 1.0 : min(1.0, 1.0 / max(Self.maxNorm(g), 1e-300))
             guard let step = self.lineSearch(x: x, f: f, g: g, direction: direction, initialStep: initialStep, evaluate: evaluate) else {
                 // No step lowers the objective. At a point this flat that is convergence at
                 // machine precision; otherwise the model cannot be improved from here.
                 let reason: OptimizerStopReason = Self.maxNorm(g) <= max(1e-6, self.settings.gradientTolerance * 1e4) ? .converged : .lineSearchFailed
-                return OptimizerOutcome(point: x, value: f, gradient: g, iterations: iteration, evaluations: evaluations, reason: reason)
+                return OptimizerOutcome(point: x, value: f, gradient: g, iterations: iteration, evaluations: evaluations, reason: reason, inverseHessian: scaled ? inverseHessian : nil)
             }
             let s = zip(step.point, x).map { $0 - $1 }
             let y = zip(step.gradient, g).map { $0 - $1 }
@@ -143,11 +147,11 @@ public struct QuasiNewtonOptimizer: Sendable {
                 inverseHessian = Self.bfgsUpdate(inverseHessian, s: s, y: y, sy: sy)
             }
             if f == previousValue && Self.maxNorm(g) <= max(1e-6, self.settings.gradientTolerance * 1e4) {
-                return OptimizerOutcome(point: x, value: f, gradient: g, iterations: iteration + 1, evaluations: evaluations, reason: .converged)
+                return OptimizerOutcome(point: x, value: f, gradient: g, iterations: iteration + 1, evaluations: evaluations, reason: .converged, inverseHessian: scaled ? inverseHessian : nil)
             }
         }
         let reason: OptimizerStopReason = Self.maxNorm(g) <= self.settings.gradientTolerance ? .converged : .iterationLimit
-        return OptimizerOutcome(point: x, value: f, gradient: g, iterations: self.settings.maxIterations, evaluations: evaluations, reason: reason)
+        return OptimizerOutcome(point: x, value: f, gradient: g, iterations: self.settings.maxIterations, evaluations: evaluations, reason: reason, inverseHessian: scaled ? inverseHessian : nil)
     }
 
     private struct Trial {
