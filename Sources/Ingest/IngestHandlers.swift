@@ -42,6 +42,10 @@ extension IngestService {
 /// each new commit. Writing waits for the subscriber's flow-control window, so a slow subscriber
 /// holds back only its own reads, and memory stays one batch per subscription.
 public struct LogSubscription: Sendable {
+    /// A batch stops growing once its bodies reach this size, so it stays well under any peer's
+    /// message limit however large the events are (a single entry can still be up to 5 MiB).
+    public static let batchBytes = 1_048_576
+
     let store: IngestStore
     let request: SubscribeRequest
 
@@ -59,7 +63,8 @@ public struct LogSubscription: Sendable {
             // Every entry up to `seen` is committed, so the read below sees it; waiting on `seen`
             // (not on `cursor`) keeps an account's subscription from spinning on others' entries.
             let seen = self.store.notifier.head
-            let entries = try self.store.entries(after: cursor, accountID: self.request.accountID, limit: batchSize)
+            let entries = try self.store.entries(
+                after: cursor, accountID: self.request.accountID, limit: batchSize, maximumBytes: Self.batchBytes)
             if let last = entries.last {
                 cursor = last.position
                 let head = self.request.accountID == nil ? seen : try self.store.head(accountID: self.request.accountID)

@@ -1,7 +1,8 @@
 public import Foundation
 
 /// The limits ingest enforces (PRODUCT.md 1, Klaviyo's): each is checked before anything is
-/// stored, and breaking one rejects only the event that breaks it.
+/// stored. Breaking a per-event limit rejects only that event; breaking the per-batch limit
+/// refuses the whole request.
 public enum IngestLimits {
     /// Events per ``SextantContracts/TrackEventsRequest``.
     public static let eventsPerBatch = 1_000

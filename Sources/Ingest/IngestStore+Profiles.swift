@@ -80,8 +80,10 @@ extension Database {
             }
         }
         let properties = try WireDecoder().decode(ProfileProperties.self, from: row[2] as Data).values
+        let merged = try Int64.fetchAll(
+            self, sql: "SELECT id FROM profile WHERE merged_into = ? AND account_id = ? ORDER BY id", arguments: [Int64(id), Int64(accountID)])
         return Profile(
             id: id, accountID: accountID, emails: emails, phones: phones, externalIDs: externalIDs, properties: properties,
-            mergedInto: 0, createdAt: Date(timeIntervalSince1970: row[3]), updatedAt: Date(timeIntervalSince1970: row[4]))
+            mergedProfileIDs: merged.map(UInt64.init), createdAt: Date(timeIntervalSince1970: row[3]), updatedAt: Date(timeIntervalSince1970: row[4]))
     }
 }

@@ -99,9 +99,9 @@ struct PreparedBatch: Sendable {
         let selectKey = try db.cachedStatement(
             sql: "SELECT position FROM event_key WHERE account_id = ? AND profile_id = ? AND metric = ? AND unique_key = ?")
         let account64 = Int64(accountID)
+        let firstPosition = memory.nextPosition
         var outcomes = self.outcomes
         var derivedCount: UInt32 = 0
-        var lastPosition: UInt64 = 0
         var clientSentOrderedProduct = false
 
         for event in self.events {
@@ -123,7 +123,6 @@ struct PreparedBatch: Sendable {
                 memory, accountID: accountID, kind: .event,
                 body: EventBody.complete(event.bodyPrefix, position: position, accountID: accountID, profileID: profile, derivedFrom: 0))
             outcomes[event.index] = EventOutcome(status: .stored, position: position, profileID: profile)
-            lastPosition = position
             if event.metric == StandardMetric.orderedProduct { clientSentOrderedProduct = true }
 
             // Derived items: not once the account sends its own, nor for an order whose own arrived here.
@@ -140,7 +139,6 @@ struct PreparedBatch: Sendable {
                         body: EventBody.complete(
                             item.bodyPrefix, position: itemPosition, accountID: accountID, profileID: profile, derivedFrom: position))
                     derivedCount += 1
-                    lastPosition = itemPosition
                 }
             }
         }
@@ -148,11 +146,14 @@ struct PreparedBatch: Sendable {
             account.sendsOrderedProducts = true
             account.updatedAt = now
             try db.saveAccount(account, memory: memory, isNew: false)
-            lastPosition = memory.nextPosition - 1
         }
-        if lastPosition == 0 {
-            lastPosition = UInt64(try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM log WHERE account_id = ?", arguments: [account64]) ?? 0)
+        // Everything appended by this job (events, merges, the account) belongs to this account.
+        let head: UInt64
+        if memory.nextPosition > firstPosition {
+            head = memory.nextPosition - 1
+        } else {
+            head = UInt64(try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM log WHERE account_id = ?", arguments: [account64]) ?? 0)
         }
-        return TrackEventsResponse(outcomes: outcomes, derivedEvents: derivedCount, head: lastPosition)
+        return TrackEventsResponse(outcomes: outcomes, derivedEvents: derivedCount, head: head)
     }
 }

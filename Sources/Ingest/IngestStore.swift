@@ -73,8 +73,9 @@ public final class IngestStore: Sendable {
         }
     }
 
-    /// Up to `limit` entries after `position`, in order.
-    public func entries(after position: UInt64, accountID: UInt64? = nil, limit: Int) throws -> [LogEntry] {
+    /// Up to `limit` entries after `position`, in order, stopping early once the bodies read add
+    /// up to `maximumBytes` (at least one entry is returned if there is one).
+    public func entries(after position: UInt64, accountID: UInt64? = nil, limit: Int, maximumBytes: Int = .max) throws -> [LogEntry] {
         try self.database.read { db in
             let rows: RowCursor
             if let accountID {
@@ -87,10 +88,12 @@ public final class IngestStore: Sendable {
                     arguments: [Int64(position), limit])
             }
             var entries: [LogEntry] = []
-            entries.reserveCapacity(limit)
-            while let row = try rows.next() {
+            entries.reserveCapacity(min(limit, 8_192))
+            var bytes = 0
+            while bytes < maximumBytes, let row = try rows.next() {
                 let kind = LogEntry.Kind(rawValue: row[2]) ?? .event
                 let body: [UInt8] = try row.withUnsafeData(atIndex: 3) { data in data.map { [UInt8]($0) } ?? [] }
+                bytes += body.count
                 entries.append(LogEntry(position: UInt64(row[0] as Int64), accountID: UInt64(row[1] as Int64), kind: kind, body: body))
             }
             return entries

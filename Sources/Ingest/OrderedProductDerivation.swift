@@ -5,7 +5,8 @@ public import SextantWire
 /// Derives one `Ordered Product` event per line item of a `Placed Order` (PRODUCT.md 1).
 ///
 /// An item needs a `product_id` (string or number) and a readable `price` (a number, or a
-/// string holding one); a missing `quantity` is 1. Items without them are skipped and counted.
+/// string holding only a number); a missing or unreadable `quantity` is 1. Items without them,
+/// or whose line total is not a storable value, are skipped (``items(of:)`` counts them).
 /// Each derived event gets the order's time and profile, `value` = price × quantity, the
 /// properties `order_id`, `product_id`, `quantity`, `price` plus the item's other fields, and a
 /// unique key built from the order's own key and the item's index — so a retried order never
@@ -39,7 +40,8 @@ public enum OrderedProductDerivation {
                 continue
             }
             let quantity = fields["quantity"].flatMap(Self.decimal) ?? 1
-            guard quantity > 0 else {
+            // A line total that is not a storable value (over 10^13, too many decimals) is skipped too.
+            guard quantity > 0, EventValidator.moneyProblem(price * quantity) == nil else {
                 skipped += 1
                 continue
             }

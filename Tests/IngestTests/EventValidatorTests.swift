@@ -106,6 +106,16 @@ import Testing
         #expect(items[1].properties["quantity"] == .number(1))
     }
 
+    @Test func lineTotalsMustBeStorableValues() {
+        let order = EventInput.order(email: "a@example.com", id: "1", items: [
+            EventInput.item("huge", quantity: 2, price: "9000000000000"),  // 1.8 × 10^13: over the limit
+            EventInput.item("fine", quantity: 2, price: "0.5"),
+        ])
+        let (items, skipped) = OrderedProductDerivation.items(of: order)
+        #expect(skipped == 1)
+        #expect(items.map { $0.properties["product_id"] } == ["fine"])
+    }
+
     @Test func onlyPlacedOrdersDerive() {
         var event = EventInput.order(email: "a@example.com", id: "1", items: [EventInput.item("p", price: "1")])
         event.metric = "Started Checkout"

@@ -159,6 +159,7 @@ import Testing
             #expect(profile.phones == ["+15555550100"])
             #expect(profile.externalIDs == ["c-9"])
             #expect(profile.properties == ["tier": "silver", "city": "Oslo"])
+            #expect(profile.mergedProfileIDs == [phoneProfile])
         }
         // The merge is in the log, before the event that caused it.
         let entries = try temp.store.allEntries(accountID: account.id)

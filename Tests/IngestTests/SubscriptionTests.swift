@@ -1,6 +1,7 @@
 import Foundation
 import Ingest
 import SextantContracts
+import SextantWire
 import Testing
 
 @Suite struct SubscriptionTests {
@@ -48,6 +49,26 @@ import Testing
         let expected = try temp.store.allEntries(accountID: account.id).map(\.0.position)
         #expect(received == expected)
         #expect(received.count == 4)
+    }
+
+    @Test func batchesStopAtAboutOneMebibyteOfBodies() async throws {
+        let temp = try TemporaryStore()
+        let account = try await temp.account()
+        let note = JSONValue.string(String(repeating: "n", count: 90_000))
+        let events = (0..<40).map { index -> EventInput in
+            var event = EventInput.order(email: "a@example.com", id: "\(index)")
+            event.properties["note"] = note
+            return event
+        }
+        _ = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: events))
+        var batches: [LogBatch] = []
+        try await LogSubscription(store: temp.store, request: SubscribeRequest(after: 0, accountID: account.id, follow: false)).run { batches.append($0) }
+        #expect(batches.flatMap(\.entries).count == 41)
+        #expect(batches.count >= 4)
+        for batch in batches {
+            let bytes = batch.entries.map(\.body.count).reduce(0, +)
+            #expect(bytes < LogSubscription.batchBytes + 100_000)
+        }
     }
 
     @Test func aFollowingSubscriptionEndsWhenCancelled() async throws {

@@ -109,3 +109,37 @@ extension SampleEvent {
         )
     }
 }
+
+/// A JSON value seen through the generic dictionary path: `[String: GenericJSON]` is not
+/// `[String: JSONValue]`, so the encoder and decoder take the path every other dictionary takes.
+private struct GenericJSON: Codable, Equatable {
+    var value: JSONValue
+    init(_ value: JSONValue) { self.value = value }
+    init(from decoder: any Decoder) throws { self.value = try JSONValue(from: decoder) }
+    func encode(to encoder: any Encoder) throws { try self.value.encode(to: encoder) }
+}
+
+@Suite struct JSONPropertiesFastPathTests {
+    /// `[String: JSONValue]` has its own encoding and decoding path (event properties are the
+    /// ingest hot path); it must give exactly the generic dictionary path's bytes and values.
+    @Test func fastPathMatchesTheGenericDictionaryPath() throws {
+        var rng = SplitMix64(seed: 2_026_112_722)
+        for _ in 0..<500 {
+            let properties = SampleEvent.random(using: &rng).properties
+            let generic = properties.mapValues(GenericJSON.init)
+            let fast = try WireEncoder().encode(properties)
+            #expect(fast == (try WireEncoder().encode(generic)))
+            #expect(try WireDecoder().decode([String: JSONValue].self, from: fast) == properties)
+            #expect(try WireDecoder().decode([String: GenericJSON].self, from: fast) == generic)
+            // Nested inside a message too.
+            let nested = try WireEncoder().encode([properties, [:], properties])
+            #expect(nested == (try WireEncoder().encode([generic, [:], generic])))
+            #expect(try WireDecoder().decode([[String: JSONValue]].self, from: nested) == [properties, [:], properties])
+        }
+    }
+
+    @Test func aKeyWithoutAValueIsAnError() throws {
+        let keys = try WireEncoder().encode(["only-a-key"])
+        #expect(throws: DecodingError.self) { try WireDecoder().decode([String: JSONValue].self, from: keys) }
+    }
+}

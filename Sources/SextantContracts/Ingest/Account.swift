@@ -15,8 +15,10 @@ public struct Account: Codable, Sendable, Hashable {
     /// While false, Customer Hub events are not collected.
     public var customerHubActive: Bool
     public var attributionWindows: AttributionWindows
-    /// True once the account has sent an `Ordered Product` event itself; from then on ingest stops
-    /// deriving them from `Placed Order` items (no double counting; see proto-spec/ingest.md).
+    /// True once the account has sent an `Ordered Product` event itself; from the next batch on,
+    /// ingest stops deriving them from `Placed Order` items (no double counting; see
+    /// proto-spec/ingest.md). Within the batch that first carries one, only orders whose own
+    /// `Ordered Product` events are in that batch skip derivation.
     public var sendsOrderedProducts: Bool
     public var createdAt: Date
     public var updatedAt: Date

@@ -63,7 +63,9 @@ public struct SubscribeRequest: Codable, Sendable, Hashable {
     public var accountID: UInt64?
     /// Keep delivering new entries after catching up, until the call is cancelled.
     public var follow: Bool
-    /// Entries per message, 1...5000 (default 1000).
+    /// Entries per message, 1...5000 (default 1000). A message also stops at about 1 MiB of
+    /// bodies; one entry can be as large as its request (5 MiB), so a subscriber that must
+    /// receive every entry announces a maximum message size of at least 5 MiB + 64 KiB.
     public var batchSize: UInt32
 
     public static let maximumBatchSize: UInt32 = 5_000

@@ -49,8 +49,9 @@ public struct EventInput: Codable, Sendable, Hashable {
     enum CodingKeys: Int, CodingKey { case metric = 1, profile, time, value, uniqueID, properties }
 }
 
-/// A batch of events for one account: at most ``maximumEvents`` events, and at most 5 MiB
-/// encoded (the ingest-service's maximum message size refuses larger requests before reading them).
+/// A batch of events for one account: at most ``maximumEvents`` events (more: the whole request
+/// is refused), and at most 5 MiB encoded (ingest-service announces a maximum message size of
+/// 5 MiB + 64 KiB for the call's framing; a client refuses a larger request before sending it).
 ///
 /// Idempotency: the first event for (account, profile, metric, unique id) is stored; later
 /// copies are acknowledged with the original's position and not stored again. Without a
@@ -145,7 +146,7 @@ public struct LoggedEvent: Codable, Sendable, Hashable {
     public var position: UInt64
     public var accountID: UInt64
     /// The profile it was recorded for. After a merge this may name the merged-away profile;
-    /// the merge entries of the log (and ``Profile/mergedInto``) lead to the survivor.
+    /// the merge entries of the log (and ``Profile/mergedProfileIDs``) lead to the survivor.
     public var profileID: UInt64
     public var metric: String
     public var time: Date

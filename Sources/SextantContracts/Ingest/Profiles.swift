@@ -10,14 +10,14 @@ public struct Profile: Codable, Sendable, Hashable {
     public var phones: [String]
     public var externalIDs: [String]
     public var properties: [String: JSONValue]
-    /// Nonzero when this profile was merged into another; reads by its identifiers find that one.
-    public var mergedInto: UInt64
+    /// Profiles merged into this one, oldest id first. Reads by their ids or identifiers give this profile.
+    public var mergedProfileIDs: [UInt64]
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(
         id: UInt64, accountID: UInt64, emails: [String], phones: [String], externalIDs: [String],
-        properties: [String: JSONValue], mergedInto: UInt64, createdAt: Date, updatedAt: Date
+        properties: [String: JSONValue], mergedProfileIDs: [UInt64], createdAt: Date, updatedAt: Date
     ) {
         self.id = id
         self.accountID = accountID
@@ -25,13 +25,13 @@ public struct Profile: Codable, Sendable, Hashable {
         self.phones = phones
         self.externalIDs = externalIDs
         self.properties = properties
-        self.mergedInto = mergedInto
+        self.mergedProfileIDs = mergedProfileIDs
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
 
     enum CodingKeys: Int, CodingKey {
-        case id = 1, accountID, emails, phones, externalIDs, properties, mergedInto, createdAt, updatedAt
+        case id = 1, accountID, emails, phones, externalIDs, properties, mergedProfileIDs, createdAt, updatedAt
     }
 }
 

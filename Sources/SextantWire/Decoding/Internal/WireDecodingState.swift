@@ -268,6 +268,9 @@ final class WireDecodingState {
                 throw self.corrupted("invalid URL", depth: depth)
             }
             return same(url, as: T.self)
+        } else if T.self == [String: JSONValue].self {
+            var container = try self.unkeyedContainer(value, depth: depth)
+            return same(try container.decodeJSONProperties(), as: T.self)
         } else if let dictionaryType = T.self as? any WireDecodableDictionary.Type {
             var container = try self.unkeyedContainer(value, depth: depth)
             return try dictionaryType.wireDecode(from: &container) as! T

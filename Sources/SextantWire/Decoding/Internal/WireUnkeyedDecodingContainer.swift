@@ -66,6 +66,29 @@ struct WireUnkeyedDecodingContainer: UnkeyedDecodingContainer {
         return try body(state, value, depth + 1)
     }
 
+    /// The entries of a `[String: JSONValue]` (alternating keys and compact JSON values), read
+    /// directly: the same result as the generic dictionary path, without a `Codable` call per entry.
+    mutating func decodeJSONProperties() throws -> [String: JSONValue] {
+        var result: [String: JSONValue] = [:]
+        result.reserveCapacity(self.elementCount / 2)
+        while !self.isAtEnd {
+            let key = try self.decode(String.self)
+            guard !self.isAtEnd else {
+                throw DecodingError.dataCorrupted(
+                    DecodingError.Context(codingPath: self.codingPath, debugDescription: "dictionary has a key without a value (odd number of elements)")
+                )
+            }
+            result[key] = try self.decodeElement { state, value, depth in
+                let body = try state.body(value, as: JSONValue.self, depth: depth)
+                var reader = JSONValueCoding.Reader(bytes: body, path: { state.codingPath(depth: depth) })
+                let parsed = try reader.read(depth: 0)
+                guard reader.offset == body.count else { throw reader.error("trailing bytes after the JSON value") }
+                return parsed
+            }
+        }
+        return result
+    }
+
     mutating func decodeNil() throws -> Bool {
         guard self.offset < self.end, self.state.bytes[self.offset] == WireType.null.rawValue else { return false }
         _ = try self.nextElement()

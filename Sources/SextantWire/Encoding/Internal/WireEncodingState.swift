@@ -228,6 +228,20 @@ final class WireEncodingState {
             withUnsafeBytes(of: uuid) { self.writeLengthDelimited(header, $0) }
         } else if T.self == URL.self {
             self.writeString(header, same(value, as: URL.self).absoluteString)
+        } else if T.self == [String: JSONValue].self {
+            // Event and profile properties: the bytes of the dictionary path below, without a
+            // container and two generic calls per entry.
+            let properties = same(value, as: [String: JSONValue].self)
+            self.writeHeader(header, .lengthDelimited)
+            let serial = self.isTopLevel(header) ? Self.topLevelRegion : self.openRegion()
+            for key in properties.keys.sorted() {
+                self.writeString(.element, key)
+                self.writeHeader(.element, .lengthDelimited)
+                let entry = self.openRegion()
+                try JSONValueCoding.write(properties[key]!, into: &self.bytes, path: { self.codingPath(depth: depth) })
+                self.close(entry)
+            }
+            self.close(serial)
         } else if let dictionary = value as? any WireEncodableDictionary {
             self.writeHeader(header, .lengthDelimited)
             let serial = self.isTopLevel(header) ? Self.topLevelRegion : self.openRegion()
