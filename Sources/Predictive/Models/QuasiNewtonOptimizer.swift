@@ -36,11 +36,12 @@ public struct OptimizerSettings: Sendable, Hashable {
     public var gradientTolerance: Double
 
     /// Convergence when the decrease still to be expected, ½ gᵀH⁻¹g, is below this fraction of
-    /// the objective: about the rounding noise of a sum over many customers. Near the optimum the
-    /// remaining parameter error is then of the order of the square root of this (≈ 1e-7).
+    /// the objective: the rounding noise of the objective itself. Near the optimum the remaining
+    /// relative parameter error is then of the order of the square root of this times the
+    /// parameter's relative standard error times √n: about 1e-7 at a million customers.
     public var decrementTolerance: Double
 
-    public init(maxIterations: Int = 500, timeBudget: Duration = .seconds(60), gradientTolerance: Double = 1e-10, decrementTolerance: Double = 1e-14) {
+    public init(maxIterations: Int = 500, timeBudget: Duration = .seconds(60), gradientTolerance: Double = 1e-10, decrementTolerance: Double = 1e-16) {
         self.maxIterations = maxIterations
         self.timeBudget = timeBudget
         self.gradientTolerance = gradientTolerance
