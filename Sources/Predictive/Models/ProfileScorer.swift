@@ -34,6 +34,8 @@ public struct ProfileScorer: Sendable {
 
     /// The base model and one model per log-parameter moved by `step` (forward differences).
     private let perturbed: [BGNBDModel]
+    /// ln a of each of those models.
+    private let logA: SIMD8<Double>
     private static let step = 1e-5
     /// z such that ±z standard deviations hold 90% of a normal distribution.
     static let z90 = 1.6448536269514722
@@ -50,6 +52,9 @@ public struct ProfileScorer: Sendable {
             moved[index] += Self.step
             return BGNBDModel(kind: purchaseModel.kind, parameters: BGNBDParameters(logParameters: moved))
         }
+        var logA = SIMD8<Double>()
+        for index in 0..<5 { logA[index] = log(self.perturbed[index].parameters.a) }
+        self.logA = logA
     }
 
     /// A scorer from two fits, or nil if the purchase model has no parameters. A spend fit without
@@ -99,34 +104,41 @@ public struct ProfileScorer: Sendable {
         let xd = Double(x)
         let horizon = self.settings.horizonDays / self.settings.unitInDays
 
-        // E[purchases | alive] depends on (x, T) only and is shared by many profiles.
-        let ifAlive = cache.values(frequency: x, age: summary.age) {
-            var lanes = Lanes()
+        // E[purchases | alive] (and its logarithm) depends on (x, T) only: shared by many profiles.
+        let ifAlive = cache.entry(frequency: x, age: summary.age) {
+            var values = Lanes(), logs = Lanes()
             for index in 0..<5 {
-                lanes[index] = self.perturbed[index].expectedPurchasesIfAlive(frequency: x, age: summary.age, horizon: horizon)
+                values[index] = self.perturbed[index].expectedPurchasesIfAlive(frequency: x, age: summary.age, horizon: horizon)
+                logs[index] = log(values[index])
             }
-            return lanes
+            return AliveExpectationCache.Entry(values: values, logs: logs)
         }
 
         // P(alive) through its log odds d: P = 1/(1 + eᵈ), logit P = −d, ln P = −softplus(d).
+        // Only lane 2 moves α and only lane 4 moves b, so each logarithm below is taken twice
+        // (base and moved), not five times.
         let alwaysAlive = x == 0 && self.purchaseModel.kind == .bgnbd
+        let alphas = SIMD2(self.purchaseModel.parameters.alpha, self.perturbed[2].parameters.alpha)
+        let logAlphaT = Self.log2(alphas + summary.age)
+        let logAlphaTx = Self.log2(alphas + summary.recency)
+        let logShiftedB = alwaysAlive ? SIMD2() : Self.log2(SIMD2(self.purchaseModel.parameters.b, self.perturbed[4].parameters.b) + (xd + self.shift - 1))
         var logOdds = Lanes(repeating: -.infinity)
         var alive = Lanes(repeating: 1)
         var logAlive = Lanes()
         var tau = Lanes(repeating: .nan)
         for index in 0..<5 {
-            let parameters = self.perturbed[index].parameters
-            let k = parameters.r + xd
-            let alphaT = parameters.alpha + summary.age
+            let alphaLane = index == 2 ? 1 : 0
+            let k = self.perturbed[index].parameters.r + xd
             if !alwaysAlive {
-                let d = log(parameters.a) - log(parameters.b + xd + self.shift - 1) + k * (log(alphaT) - log(parameters.alpha + summary.recency))
+                let d = self.logA[index] - logShiftedB[index == 4 ? 1 : 0] + k * (logAlphaT[alphaLane] - logAlphaTx[alphaLane])
+                let e = exp(-abs(d))
                 logOdds[index] = d
-                alive[index] = SpecialFunctions.logisticOfNegative(d)
-                logAlive[index] = -(max(d, 0) + log1p(exp(-abs(d))))
+                alive[index] = d >= 0 ? e / (1 + e) : 1 / (1 + e)
+                logAlive[index] = -(max(d, 0) + log1p(e))
             }
             // Median time to the next purchase (see BGNBDModel.medianTimeToNextPurchase).
             if alive[index] > 0.5 {
-                tau[index] = alphaT * expm1(-log1p(-0.5 / alive[index]) / k)
+                tau[index] = (alphas[alphaLane] + summary.age) * expm1(-log1p(-0.5 / alive[index]) / k)
             }
         }
 
@@ -142,9 +154,8 @@ public struct ProfileScorer: Sendable {
         let churnProbability = Estimate(value: 1 - alive[0], range: probabilityAlive.range.map { (1 - $0.upperBound)...(1 - $0.lowerBound) })
 
         // Orders = P(alive) · E[purchases | alive], on the log scale for the range.
-        let orders = alive[0] * ifAlive[0]
-        var logOrders = logAlive
-        for index in 0..<5 { logOrders[index] += log(ifAlive[index]) }
+        let orders = alive[0] * ifAlive.values[0]
+        let logOrders = logAlive + ifAlive.logs
         let ordersStandardError = self.purchaseStandardError(logOrders)
         let predictedOrders = Estimate(value: orders, range: Self.logRange(orders, standardError: ordersStandardError))
 
@@ -200,6 +211,10 @@ public struct ProfileScorer: Sendable {
             churnProbability: churnProbability,
             churnBand: ChurnBand(churnProbability: 1 - alive[0])
         )
+    }
+
+    private static func log2(_ values: SIMD2<Double>) -> SIMD2<Double> {
+        SIMD2(log(values[0]), log(values[1]))
     }
 
     /// 0 for BG/NBD, 1 for MBG/NBD (see `PurchaseModelKind.dropoutShift`).
@@ -272,19 +287,45 @@ public struct ProfileScorer: Sendable {
 }
 
 /// E[purchases | alive] at the base and perturbed parameters, per distinct (x, T).
+///
+/// With whole-day ages and ordinary frequencies (the usual case) entries live in arrays indexed
+/// by x and T, which is several times faster than hashing; other keys go to a dictionary.
 struct AliveExpectationCache {
+    struct Entry {
+        /// The expectation at the base and perturbed parameters (lanes 0–4); lane 7 is 1 once filled.
+        var values: SIMD8<Double>
+        /// Their logarithms.
+        var logs: SIMD8<Double>
+    }
+
     private struct Key: Hashable {
         var frequency: Int
         var age: Double
     }
 
-    private var values: [Key: SIMD8<Double>] = [:]
+    private var table: [[Entry]] = []
+    private var dictionary: [Key: Entry] = [:]
+    private static let empty = Entry(values: .zero, logs: .zero)
 
-    mutating func values(frequency: Int, age: Double, compute: () -> SIMD8<Double>) -> SIMD8<Double> {
+    mutating func entry(frequency: Int, age: Double, compute: () -> Entry) -> Entry {
+        if frequency < 4_096, let day = Int(exactly: age), day >= 0, day < 100_000 {
+            if frequency >= self.table.count {
+                self.table.append(contentsOf: repeatElement([], count: frequency + 1 - self.table.count))
+            }
+            if day >= self.table[frequency].count {
+                self.table[frequency].append(contentsOf: repeatElement(Self.empty, count: day + 1 - self.table[frequency].count))
+            }
+            let cached = self.table[frequency][day]
+            if cached.values[7] == 1 { return cached }
+            var computed = compute()
+            computed.values[7] = 1
+            self.table[frequency][day] = computed
+            return computed
+        }
         let key = Key(frequency: frequency, age: age)
-        if let cached = self.values[key] { return cached }
+        if let cached = self.dictionary[key] { return cached }
         let computed = compute()
-        self.values[key] = computed
+        self.dictionary[key] = computed
         return computed
     }
 }
