@@ -25,9 +25,16 @@ public enum SQLiteStore {
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(durability.synchronousPragma)")
-            // Bigger pages of cache for the writer's indexes; checkpoints every ~16 MB of WAL.
-            try db.execute(sql: "PRAGMA cache_size = -32768")
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 4096")
+            if db.configuration.readonly {
+                // Readers scan mostly sequentially: a small cache each keeps memory bounded.
+                try db.execute(sql: "PRAGMA cache_size = -4096")
+            } else {
+                // The writer updates random pages of the idempotency index: 48 MB of cache keeps
+                // them in memory, and checkpoints every ~64 MB of WAL write each page once for many
+                // commits instead of once per commit.
+                try db.execute(sql: "PRAGMA cache_size = -49152")
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 16384")
+            }
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
         try migrations.migrator.migrate(pool)
