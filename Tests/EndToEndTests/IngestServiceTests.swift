@@ -11,6 +11,7 @@ import Testing
         let harness = try IngestServiceHarness()
         try await harness.start()
         let client = try harness.client()
+        #expect(try await client.unary(Health.check, HealthCheckRequest()).status == .serving)
         let account = try await client.unary(IngestService.createAccount, CreateAccountRequest(name: "Shop", currency: "USD"))
 
         let batch = try await client.unary(IngestService.trackEvents, TrackEventsRequest(accountID: account.id, events: (0..<100).map { orderEvent($0) }))
@@ -40,6 +41,8 @@ import Testing
         // One event by id.
         let one = try await client.unary(IngestService.getEvent, GetEventRequest(accountID: account.id, position: events[5].position))
         #expect(one == events[5])
+        // SIGTERM: a graceful stop with exit status 0.
+        #expect(await harness.process?.stop() == 0)
         await harness.shutdown()
     }
 
