@@ -26,7 +26,7 @@ public struct GammaGammaModel: Sendable, Hashable {
         public private(set) var meanValue: [Double] = []
 
         /// Keeps the customers with x > 0 and a positive, finite mean value.
-        public init<S: Sequence>(_ summaries: S) where S.Element == CustomerSummary {
+        public init(_ summaries: [CustomerSummary]) {
             var frequency: [Int] = []
             var meanValue: [Double] = []
             for summary in summaries where summary.frequency > 0 && summary.monetaryValue > 0 && summary.monetaryValue.isFinite {

@@ -24,7 +24,7 @@ public struct SummaryGroups: Sendable {
     /// Each time value is first replaced by its index among the distinct times, so a summary
     /// becomes a small integer key (x, age index, recency index); sorting the keys and counting
     /// runs then groups a million customers in a fraction of a second.
-    public init<S: Sequence>(_ summaries: S) where S.Element == CustomerSummary {
+    public init(_ summaries: [CustomerSummary]) {
         var timeIndex: [Double: Int32] = [:]
         // Whole-day times (the usual case) are looked up in a plain array instead of hashing.
         var wholeTimeIndex = [Int32](repeating: -1, count: 1 << 16)
@@ -44,7 +44,7 @@ public struct SummaryGroups: Sendable {
             return next
         }
         var keys: [Key] = []
-        keys.reserveCapacity(summaries.underestimatedCount)
+        keys.reserveCapacity(summaries.count)
         var skipped = 0
         for summary in summaries {
             guard summary.inconsistency == nil else {
