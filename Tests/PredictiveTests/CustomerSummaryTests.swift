@@ -57,6 +57,9 @@ struct CustomerSummaryTests {
         #expect(accumulator.record(for: "c")?.netValue == Decimal(string: "89.99"))
         #expect(accumulator.record(for: "c")?.orderCount == 3)
 
+        let negative = accumulator.refund(orderID: "2", customerID: "c", amount: -5)
+        #expect(!negative, "a negative refund would raise the historic value")
+
         // Refunding the last order in full removes its day: recency and frequency shrink.
         let result7 = accumulator.refund(orderID: "3", customerID: "c")
         #expect(result7)

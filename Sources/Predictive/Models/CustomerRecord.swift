@@ -44,10 +44,10 @@ public struct CustomerRecord: Sendable {
     }
 
     /// Lowers an order's value by `amount` (nil: the whole order). An order whose value reaches
-    /// zero is removed. Returns false if the order is unknown.
+    /// zero is removed. Returns false if the order is unknown or the amount negative.
     @discardableResult
     mutating func refund(orderID: String, amount: Decimal?) -> Bool {
-        guard let order = self.orders[orderID] else { return false }
+        guard let order = self.orders[orderID], (amount ?? 0) >= 0 else { return false }
         let reduction = min(amount ?? order.value, order.value)
         guard reduction > 0 || order.value == 0 else { return false }
         self.netValue -= reduction
