@@ -92,7 +92,11 @@ public final class IngestStore: Sendable {
             var bytes = 0
             while bytes < maximumBytes, let row = try rows.next() {
                 let kind = LogEntry.Kind(rawValue: row[2]) ?? .event
-                let body: [UInt8] = try row.withUnsafeData(atIndex: 3) { data in data.map { [UInt8]($0) } ?? [] }
+                // One memcpy: `[UInt8](data)` would walk Data's iterator byte by byte.
+                let body: [UInt8] = try row.withUnsafeData(atIndex: 3) { data in
+                    guard let data else { return [] }
+                    return data.withUnsafeBytes { [UInt8]($0) }
+                }
                 bytes += body.count
                 entries.append(LogEntry(position: UInt64(row[0] as Int64), accountID: UInt64(row[1] as Int64), kind: kind, body: body))
             }

@@ -29,10 +29,10 @@ public enum SQLiteStore {
                 // Readers scan mostly sequentially: a small cache each keeps memory bounded.
                 try db.execute(sql: "PRAGMA cache_size = -4096")
             } else {
-                // The writer updates random pages of the idempotency index: 48 MB of cache keeps
-                // them in memory, and checkpoints every ~64 MB of WAL write each page once for many
-                // commits instead of once per commit.
-                try db.execute(sql: "PRAGMA cache_size = -49152")
+                // The writer updates random pages of the idempotency index: 32 MB of cache, and
+                // checkpoints every ~64 MB of WAL, which write each page once for many commits
+                // instead of once per commit.
+                try db.execute(sql: "PRAGMA cache_size = -32768")
                 try db.execute(sql: "PRAGMA wal_autocheckpoint = 16384")
             }
         }

@@ -31,6 +31,9 @@ struct IngestCommand: AsyncParsableCommand {
     @Option(help: "full or normal.") var durability = "full"
     @Option(help: "Events stored for the replay phase (0 skips it).") var replayEvents = 10_000_000
     @Option(help: "Working directory (removed afterwards).") var directory = NSTemporaryDirectory() + "sextant-bench-ingest"
+    @Option(help: "Keep the replay database here and reuse it on later runs (default: in the working directory, removed).") var replayData: String?
+    @Flag(help: "Only the replay phase.") var replayOnly = false
+    @Flag(help: "Let clients compress their requests with zlib (off: like the gateway inside the suite's network).") var compress = false
 
     func run() async throws {
         guard let durability = Durability(rawValue: self.durability) else { throw ValidationError("durability: full or normal") }
@@ -40,6 +43,15 @@ struct IngestCommand: AsyncParsableCommand {
         let pki = try TestPKI.shared()
         try pki.write(to: self.directory + "/pki", identities: [.ingestService, .gateway, .insightsService])
 
+        if !self.replayOnly {
+            try await self.ingestPhases(pki: pki, durability: durability)
+        }
+        if self.replayEvents > 0 {
+            try await self.replayPhase(pki: pki)
+        }
+    }
+
+    private func ingestPhases(pki: TestPKI, durability: Durability) async throws {
         print("generating \(self.events) events for \(self.profiles) profiles")
         let inputs = (0..<self.events).map { BenchEvents.input($0, profiles: self.profiles) }
 
@@ -59,11 +71,17 @@ struct IngestCommand: AsyncParsableCommand {
         print(String(format: "durable ingest: %.0f events/s over mTLS (%d streams x %d-event batches, %.2f s); %.0f%% of the storage ceiling; service peak RSS %@",
                      ingest.rate, self.streams, self.batch, ingest.seconds, 100 * ingest.rate / ceiling.rate, ProcessMemory.format(ingestRSS)))
 
-        // 3. Replay.
-        if self.replayEvents > 0 {
-            let path = self.directory + "/replay"
-            print("writing \(self.replayEvents) events for the replay")
-            try StorageCeiling.fill(path: path + "/ingest.sqlite", count: self.replayEvents, profiles: self.profiles)
+    }
+
+    private func replayPhase(pki: TestPKI) async throws {
+        do {
+            let path = self.replayData ?? self.directory + "/replay"
+            if FileManager.default.fileExists(atPath: path + "/ingest.sqlite") {
+                print("reusing the replay database in \(path)")
+            } else {
+                print("writing \(self.replayEvents) events for the replay")
+                try StorageCeiling.fill(path: path + "/ingest.sqlite", count: self.replayEvents, profiles: self.profiles)
+            }
             let replayService = try await ServiceProcess.start("ingest-service", arguments: [
                 "--listen", "127.0.0.1:0", "--data-dir", path, "--pki-dir", self.directory + "/pki", "--durability", "normal",
                 "--log-level", "warning",
@@ -90,12 +108,15 @@ struct IngestCommand: AsyncParsableCommand {
             TrackEventsRequest(accountID: account.id, events: Array(inputs[$0..<min($0 + self.batch, inputs.count)]))
         }
         let acknowledged = AcknowledgedCount()
+        let compress = self.compress
         let start = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
             for stream in 0..<self.streams {
                 let mine = stride(from: stream, to: batches.count, by: self.streams).map { batches[$0] }
                 group.addTask {
-                    let transport = try NIOClientTransport(host: "127.0.0.1", port: port, tls: try pki.tlsIdentity(for: .gateway), server: .ingestService)
+                    let transport = try NIOClientTransport(
+                        host: "127.0.0.1", port: port, tls: try pki.tlsIdentity(for: .gateway), server: .ingestService,
+                        configuration: .defaults { $0.connection.compressionEnabled = compress })
                     let client = RPCClient(transport: transport)
                     try await client.bidirectional(IngestService.trackEventStream) { writer in
                         for request in mine { try await writer.write(request) }
