@@ -7,7 +7,8 @@ import SextantWire
 /// - no identifier known: a new profile owns them all;
 /// - all known identifiers name one profile: that one, and it gains the unknown identifiers;
 /// - they name several: the oldest (smallest id) survives; the others are merged into it — their
-///   identifiers, idempotency keys and missing properties move to it, the merge is recorded in
+///   identifiers and missing properties move to it (their events' idempotency keys count as the
+///   survivor's, see `EventKeyIndex`), the merge is recorded in
 ///   the `merge` table and the log, and later reads by any of their identifiers find the survivor.
 /// Runs on the writer inside a transaction.
 struct IdentityResolver {
@@ -98,12 +99,7 @@ struct IdentityResolver {
         if combined != survivorProperties {
             try ProfileProperties.save(combined, db: self.db, profile: survivor, at: self.now)
         }
-        // Idempotency keys follow the history; where both had the same key, the survivor's stays.
-        try self.db.execute(
-            sql: "UPDATE OR IGNORE event_key SET profile_id = ? WHERE account_id = ? AND profile_id = ?",
-            arguments: [Int64(survivor), account, Int64(merged)])
-        try self.db.execute(
-            sql: "DELETE FROM event_key WHERE account_id = ? AND profile_id = ?", arguments: [account, Int64(merged)])
+        // Idempotency keys stay as they are: a lookup maps each key's profile to its survivor.
         let record = ProfileMerge(accountID: self.accountID, survivor: survivor, merged: merged, at: self.now)
         let position = try self.db.appendLog(self.memory, accountID: self.accountID, kind: .merge, body: try WireEncoder().encode(record))
         try self.db.execute(

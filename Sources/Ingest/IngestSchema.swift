@@ -5,8 +5,11 @@ public import SextantStore
 ///
 /// - `log`: the append-only log. `position` is the global order; `body` is the entry's wire
 ///   encoding, replayed as stored.
-/// - `event_key`: one row per stored event, keyed by (account, profile, metric, unique key):
-///   the idempotency index. A merge moves the merged profile's keys to the survivor.
+/// - `event_key`: one row per stored event, keyed by (account, unique key, metric, profile): the
+///   idempotency index. The unique key comes first so that sequential ids (order numbers, the
+///   time-derived keys of events without one) land on neighbouring pages; a commit then dirties
+///   few index pages. Merges do not rewrite it: a lookup finds every profile that used the key
+///   and compares each one's survivor with the event's profile.
 /// - `account`, `profile`, `identity` (email / phone / external id → profile), `merge`,
 ///   `custom_metric`: current state, also recorded in the log.
 public enum IngestSchema {
@@ -65,6 +68,22 @@ public enum IngestSchema {
                     body BLOB NOT NULL,
                     UNIQUE (account_id, name)
                 );
+                """)
+        }
+        migrations.register(2, "event-key-by-unique-key") { db in
+            try db.execute(sql: """
+                CREATE TABLE event_key_v2 (
+                    account_id INTEGER NOT NULL,
+                    unique_key TEXT NOT NULL,
+                    metric TEXT NOT NULL,
+                    profile_id INTEGER NOT NULL,
+                    position INTEGER NOT NULL,
+                    PRIMARY KEY (account_id, unique_key, metric, profile_id)
+                ) WITHOUT ROWID;
+                INSERT INTO event_key_v2 (account_id, unique_key, metric, profile_id, position)
+                    SELECT account_id, unique_key, metric, profile_id, position FROM event_key;
+                DROP TABLE event_key;
+                ALTER TABLE event_key_v2 RENAME TO event_key;
                 """)
         }
         return migrations

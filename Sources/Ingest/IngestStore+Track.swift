@@ -94,10 +94,7 @@ struct PreparedBatch: Sendable {
     func store(db: Database, memory: WriterMemory, accountID: UInt64, now: Date) throws -> TrackEventsResponse {
         var account = try db.account(accountID)
         let resolver = IdentityResolver(db: db, memory: memory, accountID: accountID, now: now)
-        let insertKey = try db.cachedStatement(
-            sql: "INSERT OR IGNORE INTO event_key (account_id, profile_id, metric, unique_key, position) VALUES (?, ?, ?, ?, ?)")
-        let selectKey = try db.cachedStatement(
-            sql: "SELECT position FROM event_key WHERE account_id = ? AND profile_id = ? AND metric = ? AND unique_key = ?")
+        let keys = try EventKeyIndex(db: db, accountID: accountID)
         let account64 = Int64(accountID)
         let firstPosition = memory.nextPosition
         var outcomes = self.outcomes
@@ -113,10 +110,8 @@ struct PreparedBatch: Sendable {
             }
             let profile = try resolver.resolve(event.identities)
             let position = memory.nextPosition
-            try insertKey.execute(arguments: [account64, Int64(profile), event.metric, event.uniqueKey, Int64(position)])
-            if db.changesCount == 0 {
-                let original = try Int64.fetchOne(selectKey, arguments: [account64, Int64(profile), event.metric, event.uniqueKey]) ?? 0
-                outcomes[event.index] = EventOutcome(status: .duplicate, position: UInt64(original), profileID: profile)
+            if let original = try keys.claim(profile: profile, metric: event.metric, uniqueKey: event.uniqueKey, position: position) {
+                outcomes[event.index] = EventOutcome(status: .duplicate, position: original, profileID: profile)
                 continue
             }
             try db.appendLog(
@@ -130,10 +125,9 @@ struct PreparedBatch: Sendable {
                !(event.orderID.map(self.clientOrderedProductOrders.contains) ?? false) {
                 for item in event.derived {
                     let itemPosition = memory.nextPosition
-                    try insertKey.execute(arguments: [
-                        account64, Int64(profile), StandardMetric.orderedProduct, item.uniqueKey, Int64(itemPosition),
-                    ])
-                    guard db.changesCount > 0 else { continue }
+                    let existing = try keys.claim(
+                        profile: profile, metric: StandardMetric.orderedProduct, uniqueKey: item.uniqueKey, position: itemPosition)
+                    guard existing == nil else { continue }
                     try db.appendLog(
                         memory, accountID: accountID, kind: .event,
                         body: EventBody.complete(
@@ -155,5 +149,48 @@ struct PreparedBatch: Sendable {
             head = UInt64(try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM log WHERE account_id = ?", arguments: [account64]) ?? 0)
         }
         return TrackEventsResponse(outcomes: outcomes, derivedEvents: derivedCount, head: head)
+    }
+}
+
+/// The idempotency index of one account, inside the writer's transaction.
+struct EventKeyIndex {
+    let db: Database
+    let accountID: Int64
+    private let select: Statement
+    private let insert: Statement
+    private let survivor: Statement
+
+    init(db: Database, accountID: UInt64) throws {
+        self.db = db
+        self.accountID = Int64(accountID)
+        self.select = try db.cachedStatement(
+            sql: "SELECT profile_id, position FROM event_key WHERE account_id = ? AND unique_key = ? AND metric = ?")
+        self.insert = try db.cachedStatement(
+            sql: "INSERT INTO event_key (account_id, unique_key, metric, profile_id, position) VALUES (?, ?, ?, ?, ?)")
+        self.survivor = try db.cachedStatement(sql: "SELECT merged_into FROM profile WHERE id = ?")
+    }
+
+    /// The position of the event already stored for (profile, metric, unique key) — by this
+    /// profile or by one merged into it, the earliest if several — or nil after recording
+    /// `position` as that event's.
+    func claim(profile: UInt64, metric: String, uniqueKey: String, position: UInt64) throws -> UInt64? {
+        var original: UInt64?
+        let rows = try Row.fetchCursor(self.select, arguments: [self.accountID, uniqueKey, metric])
+        while let row = try rows.next() {
+            let owner = UInt64(row[0] as Int64)
+            let stored = UInt64(row[1] as Int64)
+            if try owner == profile || self.survivor(of: owner) == profile {
+                original = min(original ?? stored, stored)
+            }
+        }
+        if let original { return original }
+        try self.insert.execute(arguments: [self.accountID, uniqueKey, metric, Int64(profile), Int64(position)])
+        return nil
+    }
+
+    /// The profile `id` was merged into, or `id` itself (merges keep chains one hop long).
+    private func survivor(of id: UInt64) throws -> UInt64 {
+        let mergedInto = try Int64.fetchOne(self.survivor, arguments: [Int64(id)]) ?? 0
+        return mergedInto == 0 ? id : UInt64(mergedInto)
     }
 }

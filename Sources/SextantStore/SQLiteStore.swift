@@ -46,11 +46,24 @@ public enum SQLiteStore {
 /// recorded in the database, so opening an old database brings it up to date.
 public struct Migrations: Sendable {
     fileprivate var migrator = DatabaseMigrator()
+    private var identifiers: [String] = []
 
     public init() {}
 
     /// Appends step `number` (they must be registered as 1, 2, 3, …).
     public mutating func register(_ number: Int, _ name: String, _ migrate: @escaping @Sendable (Database) throws -> Void) {
-        self.migrator.registerMigration(String(format: "%04d-%@", number, name), migrate: migrate)
+        precondition(number == self.identifiers.count + 1, "migrations are numbered 1, 2, 3, … in order")
+        let identifier = String(format: "%04d-%@", number, name)
+        self.identifiers.append(identifier)
+        self.migrator.registerMigration(identifier, migrate: migrate)
+    }
+
+    /// Applies the steps up to and including `number` (all when nil): how tests build an old database.
+    public func apply(to writer: some DatabaseWriter, through number: Int? = nil) throws {
+        if let number {
+            try self.migrator.migrate(writer, upTo: self.identifiers[number - 1])
+        } else {
+            try self.migrator.migrate(writer)
+        }
     }
 }

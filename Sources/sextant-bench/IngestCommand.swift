@@ -33,6 +33,7 @@ struct IngestCommand: AsyncParsableCommand {
     @Option(help: "Working directory (removed afterwards).") var directory = NSTemporaryDirectory() + "sextant-bench-ingest"
     @Option(help: "Keep the replay database here and reuse it on later runs (default: in the working directory, removed).") var replayData: String?
     @Flag(help: "Only the replay phase.") var replayOnly = false
+    @Flag(help: "Random unique ids (like UUIDs) instead of sequential ones (like order numbers).") var randomIDs = false
     @Flag(help: "Let clients compress their requests with zlib (off: like the gateway inside the suite's network).") var compress = false
 
     func run() async throws {
@@ -53,7 +54,7 @@ struct IngestCommand: AsyncParsableCommand {
 
     private func ingestPhases(pki: TestPKI, durability: Durability) async throws {
         print("generating \(self.events) events for \(self.profiles) profiles")
-        let inputs = (0..<self.events).map { BenchEvents.input($0, profiles: self.profiles) }
+        let inputs = (0..<self.events).map { BenchEvents.input($0, profiles: self.profiles, randomIDs: self.randomIDs) }
 
         // 1. Storage ceiling.
         let ceiling = try StorageCeiling.measure(
@@ -169,17 +170,26 @@ final class AcknowledgedCount: Sendable {
 enum BenchEvents {
     static let epoch = Date(timeIntervalSince1970: 1_764_000_000)
 
-    static func input(_ index: Int, profiles: Int) -> EventInput {
+    static func input(_ index: Int, profiles: Int, randomIDs: Bool = false) -> EventInput {
         let product = "sku-\(index % 997)"
+        // A random id is 32 hex digits from a fixed mix of the index: the same on every run.
+        let id: String
+        if randomIDs {
+            var mix = UInt64(index) &* 0x9E37_79B9_7F4A_7C15
+            mix = (mix ^ (mix >> 31)) &* 0xBF58_476D_1CE4_E5B9
+            id = String(mix, radix: 16) + String(mix ^ 0x94D0_49BB_1331_11EB, radix: 16)
+        } else {
+            id = "\(index)"
+        }
         if index % 5 == 0 {
             return EventInput(
                 metric: "Started Checkout", profile: ProfileIdentifiers(email: "customer-\(index % profiles)@example.com"),
                 time: self.epoch.addingTimeInterval(Double(index)), value: Decimal(index % 200) + Decimal(string: "0.99")!,
-                uniqueID: "checkout-\(index)", properties: ["cart_id": .string("c\(index)"), "items": .number(Decimal(1 + index % 4))])
+                uniqueID: "checkout-\(id)", properties: ["cart_id": .string("c\(index)"), "items": .number(Decimal(1 + index % 4))])
         }
         return EventInput(
             metric: "Viewed Product", profile: ProfileIdentifiers(email: "customer-\(index % profiles)@example.com"),
-            time: self.epoch.addingTimeInterval(Double(index)), uniqueID: "view-\(index)",
+            time: self.epoch.addingTimeInterval(Double(index)), uniqueID: "view-\(id)",
             properties: ["product_id": .string(product), "url": .string("https://shop.example.com/p/\(product)"), "price": .number(Decimal(index % 90) + 10)])
     }
 }
