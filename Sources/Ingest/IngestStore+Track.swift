@@ -1,6 +1,7 @@
 public import Foundation
 import GRDB
 public import SextantContracts
+import SextantStore
 import SextantWire
 
 extension IngestStore {
@@ -155,18 +156,19 @@ struct PreparedBatch: Sendable {
 /// The idempotency index of one account, inside the writer's transaction.
 struct EventKeyIndex {
     let db: Database
-    let accountID: Int64
-    private let select: Statement
-    private let insert: Statement
+    let accountID: UInt64
+    // Run for every event: driven through SQLite's C interface (see `RawStatement`).
+    private let select: RawStatement
+    private let insert: RawStatement
     private let survivor: Statement
 
     init(db: Database, accountID: UInt64) throws {
         self.db = db
-        self.accountID = Int64(accountID)
-        self.select = try db.cachedStatement(
-            sql: "SELECT profile_id, position FROM event_key WHERE account_id = ? AND unique_key = ? AND metric = ?")
-        self.insert = try db.cachedStatement(
-            sql: "INSERT INTO event_key (account_id, unique_key, metric, profile_id, position) VALUES (?, ?, ?, ?, ?)")
+        self.accountID = accountID
+        self.select = RawStatement(try db.cachedStatement(
+            sql: "SELECT profile_id, position FROM event_key WHERE account_id = ? AND unique_key = ? AND metric = ?"))
+        self.insert = RawStatement(try db.cachedStatement(
+            sql: "INSERT INTO event_key (account_id, unique_key, metric, profile_id, position) VALUES (?, ?, ?, ?, ?)"))
         self.survivor = try db.cachedStatement(sql: "SELECT merged_into FROM profile WHERE id = ?")
     }
 
@@ -174,17 +176,26 @@ struct EventKeyIndex {
     /// profile or by one merged into it, the earliest if several — or nil after recording
     /// `position` as that event's.
     func claim(profile: UInt64, metric: String, uniqueKey: String, position: UInt64) throws -> UInt64? {
+        var candidates: [(owner: UInt64, position: UInt64)] = []
+        try self.select.run { binder in
+            binder.bind(1, self.accountID)
+            binder.bind(2, uniqueKey)
+            binder.bind(3, metric)
+        } row: { row in
+            candidates.append((row.uint64(0), row.uint64(1)))
+        }
         var original: UInt64?
-        let rows = try Row.fetchCursor(self.select, arguments: [self.accountID, uniqueKey, metric])
-        while let row = try rows.next() {
-            let owner = UInt64(row[0] as Int64)
-            let stored = UInt64(row[1] as Int64)
-            if try owner == profile || self.survivor(of: owner) == profile {
-                original = min(original ?? stored, stored)
-            }
+        for candidate in candidates where try candidate.owner == profile || self.survivor(of: candidate.owner) == profile {
+            original = min(original ?? candidate.position, candidate.position)
         }
         if let original { return original }
-        try self.insert.execute(arguments: [self.accountID, uniqueKey, metric, Int64(profile), Int64(position)])
+        try self.insert.run { binder in
+            binder.bind(1, self.accountID)
+            binder.bind(2, uniqueKey)
+            binder.bind(3, metric)
+            binder.bind(4, profile)
+            binder.bind(5, position)
+        }
         return nil
     }
 

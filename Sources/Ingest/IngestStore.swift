@@ -160,8 +160,13 @@ extension Database {
     @discardableResult
     func appendLog(_ memory: WriterMemory, accountID: UInt64, kind: LogEntry.Kind, body: [UInt8]) throws -> UInt64 {
         let position = memory.takePosition()
-        let statement = try self.cachedStatement(sql: "INSERT INTO log (position, account_id, kind, body) VALUES (?, ?, ?, ?)")
-        try statement.execute(arguments: [Int64(position), Int64(accountID), Int(kind.rawValue), Data(body)])
+        let statement = RawStatement(try self.cachedStatement(sql: "INSERT INTO log (position, account_id, kind, body) VALUES (?, ?, ?, ?)"))
+        try statement.run { binder in
+            binder.bind(1, position)
+            binder.bind(2, accountID)
+            binder.bind(3, Int64(kind.rawValue))
+            binder.bind(4, blob: body)
+        }
         return position
     }
 }
