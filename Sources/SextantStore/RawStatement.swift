@@ -8,12 +8,11 @@ import GRDBSQLite
 /// database (a `write` or `read` block), and reset it before use (``run(_:)`` does).
 public struct RawStatement {
     private let handle: SQLiteStatement
-    private let sql: String
 
-    /// Wraps a statement prepared by GRDB (usually `db.cachedStatement(sql:)`).
+    /// Wraps a statement prepared by GRDB (usually `db.cachedStatement(sql:)`). Cheap: it keeps
+    /// only the handle (GRDB's `Statement.sql` re-reads and trims the text on every call).
     public init(_ statement: Statement) {
         self.handle = statement.sqliteStatement
-        self.sql = statement.sql
     }
 
     /// Binds values by position (1-based), runs the statement, and calls `row` for each result row.
@@ -31,7 +30,8 @@ public struct RawStatement {
             } else {
                 let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(self.handle)))
                 sqlite3_reset(self.handle)
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: self.sql)
+                let sql = sqlite3_sql(self.handle).map { String(cString: $0) }
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql)
             }
         }
     }
