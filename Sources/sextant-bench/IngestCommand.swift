@@ -33,7 +33,7 @@ struct IngestCommand: AsyncParsableCommand {
     @Option(help: "Working directory (removed afterwards).") var directory = NSTemporaryDirectory() + "sextant-bench-ingest"
     @Option(help: "Keep the replay database here and reuse it on later runs (default: in the working directory, removed).") var replayData: String?
     @Flag(help: "Only the replay phase.") var replayOnly = false
-    @Flag(help: "Random unique ids (like UUIDs) instead of sequential ones (like order numbers).") var randomIDs = false
+    @Flag(name: .customLong("random-ids"), help: "Random unique ids (like UUIDs) instead of sequential ones (like order numbers).") var randomIDs = false
     @Flag(help: "Let clients compress their requests with zlib (off: like the gateway inside the suite's network).") var compress = false
 
     func run() async throws {
