@@ -160,33 +160,32 @@ struct EventKeyIndex {
     // Run for every event: driven through SQLite's C interface (see `RawStatement`).
     private let select: RawStatement
     private let insert: RawStatement
-    private let survivor: Statement
+    private let mergedProfiles: RawStatement
 
     init(db: Database, accountID: UInt64) throws {
         self.db = db
         self.accountID = accountID
         self.select = RawStatement(try db.cachedStatement(
-            sql: "SELECT profile_id, position FROM event_key WHERE account_id = ? AND unique_key = ? AND metric = ?"))
+            sql: "SELECT position FROM event_key WHERE account_id = ? AND unique_key = ? AND metric = ? AND profile_id = ?"))
         self.insert = RawStatement(try db.cachedStatement(
             sql: "INSERT INTO event_key (account_id, unique_key, metric, profile_id, position) VALUES (?, ?, ?, ?, ?)"))
-        self.survivor = try db.cachedStatement(sql: "SELECT merged_into FROM profile WHERE id = ?")
+        self.mergedProfiles = RawStatement(try db.cachedStatement(
+            sql: "SELECT id FROM profile WHERE merged_into = ? AND merged_into != 0 ORDER BY id"))
     }
 
-    /// The position of the event already stored for (profile, metric, unique key) — by this
-    /// profile or by one merged into it, the earliest if several — or nil after recording
-    /// `position` as that event's.
+    /// The position of the event already stored for (profile, metric, unique key), or nil after
+    /// recording `position` as that event's. The profile's own event wins; failing that, the
+    /// earliest one stored by a profile merged into it (its history now belongs to this one).
+    /// Point lookups only: a time-derived key shared by thousands of profiles costs no more.
     func claim(profile: UInt64, metric: String, uniqueKey: String, position: UInt64) throws -> UInt64? {
-        var candidates: [(owner: UInt64, position: UInt64)] = []
-        try self.select.run { binder in
-            binder.bind(1, self.accountID)
-            binder.bind(2, uniqueKey)
-            binder.bind(3, metric)
-        } row: { row in
-            candidates.append((row.uint64(0), row.uint64(1)))
-        }
+        if let own = try self.stored(profile: profile, metric: metric, uniqueKey: uniqueKey) { return own }
+        var merged: [UInt64] = []
+        try self.mergedProfiles.run { $0.bind(1, profile) } row: { merged.append($0.uint64(0)) }
         var original: UInt64?
-        for candidate in candidates where try candidate.owner == profile || self.survivor(of: candidate.owner) == profile {
-            original = min(original ?? candidate.position, candidate.position)
+        for id in merged {
+            if let stored = try self.stored(profile: id, metric: metric, uniqueKey: uniqueKey) {
+                original = min(original ?? stored, stored)
+            }
         }
         if let original { return original }
         try self.insert.run { binder in
@@ -199,9 +198,14 @@ struct EventKeyIndex {
         return nil
     }
 
-    /// The profile `id` was merged into, or `id` itself (merges keep chains one hop long).
-    private func survivor(of id: UInt64) throws -> UInt64 {
-        let mergedInto = try Int64.fetchOne(self.survivor, arguments: [Int64(id)]) ?? 0
-        return mergedInto == 0 ? id : UInt64(mergedInto)
+    private func stored(profile: UInt64, metric: String, uniqueKey: String) throws -> UInt64? {
+        var position: UInt64?
+        try self.select.run { binder in
+            binder.bind(1, self.accountID)
+            binder.bind(2, uniqueKey)
+            binder.bind(3, metric)
+            binder.bind(4, profile)
+        } row: { position = $0.uint64(0) }
+        return position
     }
 }

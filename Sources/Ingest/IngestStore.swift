@@ -38,10 +38,11 @@ public final class IngestStore: Sendable {
         self.writer = GroupCommitWriter(
             database: database,
             afterCommit: { notifier.advance(to: memory.nextPosition - 1) },
-            afterRollback: { [database] in
-                // The failed transaction's positions and cached identities are gone with it.
+            afterRollback: {
+                // The failed transaction's positions and cached identities are gone with it. The
+                // next position is read again by the next job, on the writer's own connection.
                 memory.identities.removeAll()
-                memory.nextPosition = ((try? database.read { db in try WriterMemory.storedHead(db) }) ?? 0) + 1
+                memory.needsReload = true
             }
         )
     }
@@ -51,6 +52,10 @@ public final class IngestStore: Sendable {
     func write<Result: Sendable>(_ job: @escaping @Sendable (Database, WriterMemory) throws -> Result) async throws -> Result {
         let memory = self.memory
         return try await self.writer.write { db in
+            if memory.needsReload {
+                memory.nextPosition = try WriterMemory.storedHead(db) + 1
+                memory.needsReload = false
+            }
             let position = memory.nextPosition
             do {
                 return try job(db, memory)
@@ -126,6 +131,8 @@ public final class IngestStore: Sendable {
 /// cache of identity → profile lookups.
 final class WriterMemory: @unchecked Sendable {
     var nextPosition: UInt64
+    /// Set after a failed transaction: `nextPosition` must be read from the database again.
+    var needsReload = false
     var identities: [IdentityKey: UInt64] = [:]
     /// Entries kept before the cache is dropped and refilled (about 100 bytes each).
     static let identityCacheLimit = 400_000

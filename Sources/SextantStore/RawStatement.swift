@@ -5,13 +5,17 @@ import GRDBSQLite
 /// runs for every event. GRDB's `execute(arguments:)` builds an array of existential values and
 /// a cursor object per call — about as much CPU as SQLite's own work for a small insert — so the
 /// hot statements bind and step directly. Use it only inside a GRDB access to the statement's
-/// database (a `write` or `read` block), and reset it before use (``run(_:)`` does).
+/// database (a `write` or `read` block).
 public struct RawStatement {
+    /// Held so GRDB cannot finalize the handle while this value exists.
+    private let statement: Statement
     private let handle: SQLiteStatement
 
     /// Wraps a statement prepared by GRDB (usually `db.cachedStatement(sql:)`). Cheap: it keeps
-    /// only the handle (GRDB's `Statement.sql` re-reads and trims the text on every call).
+    /// the statement and its handle (GRDB's `Statement.sql` re-reads and trims the text on every
+    /// call, so it is read only for an error).
     public init(_ statement: Statement) {
+        self.statement = statement
         self.handle = statement.sqliteStatement
     }
 
@@ -20,16 +24,20 @@ public struct RawStatement {
         sqlite3_reset(self.handle)
         var binder = Binder(handle: self.handle)
         bind(&binder)
+        // Reset on every way out, so a half-stepped statement never holds its read lock.
+        defer { sqlite3_reset(self.handle) }
+        if binder.failure != SQLITE_OK {
+            let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(self.handle)))
+            throw DatabaseError(resultCode: ResultCode(rawValue: binder.failure), message: "binding a parameter: \(message)")
+        }
         while true {
             let code = sqlite3_step(self.handle)
             if code == SQLITE_ROW {
                 try row?(RowReader(handle: self.handle))
             } else if code == SQLITE_DONE {
-                sqlite3_reset(self.handle)
                 return
             } else {
                 let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(self.handle)))
-                sqlite3_reset(self.handle)
                 let sql = sqlite3_sql(self.handle).map { String(cString: $0) }
                 throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql)
             }
@@ -37,23 +45,35 @@ public struct RawStatement {
     }
 
     /// Sets the statement's parameters.
+    /// The first failing bind's code is kept and thrown by ``RawStatement/run(_:row:)``.
     public struct Binder {
         fileprivate let handle: SQLiteStatement
+        fileprivate var failure = SQLITE_OK
         /// SQLite copies the bytes (SQLITE_TRANSIENT), so the Swift values need not outlive the call.
         private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-        public func bind(_ index: Int32, _ value: Int64) { sqlite3_bind_int64(self.handle, index, value) }
-        public func bind(_ index: Int32, _ value: UInt64) { sqlite3_bind_int64(self.handle, index, Int64(bitPattern: value)) }
-        public func bind(_ index: Int32, _ value: String) {
-            var value = value
-            value.withUTF8 { utf8 in
-                _ = sqlite3_bind_text(self.handle, index, UnsafeRawPointer(utf8.baseAddress)?.assumingMemoryBound(to: CChar.self), Int32(utf8.count), Self.transient)
-            }
+        fileprivate init(handle: SQLiteStatement) { self.handle = handle }
+
+        private mutating func check(_ code: Int32) {
+            if code != SQLITE_OK, self.failure == SQLITE_OK { self.failure = code }
         }
-        public func bind(_ index: Int32, blob: [UInt8]) {
-            blob.withUnsafeBytes { bytes in
-                _ = sqlite3_bind_blob(self.handle, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(bytes.count), Self.transient)
+
+        public mutating func bind(_ index: Int32, _ value: Int64) { self.check(sqlite3_bind_int64(self.handle, index, value)) }
+        public mutating func bind(_ index: Int32, _ value: UInt64) {
+            self.check(sqlite3_bind_int64(self.handle, index, Int64(bitPattern: value)))
+        }
+        public mutating func bind(_ index: Int32, _ value: String) {
+            var value = value
+            let code = value.withUTF8 { utf8 in
+                sqlite3_bind_text(self.handle, index, UnsafeRawPointer(utf8.baseAddress)?.assumingMemoryBound(to: CChar.self), Int32(utf8.count), Self.transient)
             }
+            self.check(code)
+        }
+        public mutating func bind(_ index: Int32, blob: [UInt8]) {
+            let code = blob.withUnsafeBytes { bytes in
+                sqlite3_bind_blob(self.handle, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(bytes.count), Self.transient)
+            }
+            self.check(code)
         }
     }
 

@@ -174,6 +174,42 @@ import Testing
         #expect(retry.outcomes[0].profileID == emailProfile)
     }
 
+    @Test func afterAMergeTheSurvivorsOwnEventAnswersItsRetries() async throws {
+        let temp = try TemporaryStore()
+        let account = try await temp.account()
+        let bySurvivor = EventInput(metric: "Clicked Email", profile: ProfileIdentifiers(email: "s@example.com"), uniqueID: "k")
+        let byMerged = EventInput(metric: "Clicked Email", profile: ProfileIdentifiers(phone: "+4712345678"), uniqueID: "k")
+        let survivorProfile = try await temp.store.upsertProfile(UpsertProfileRequest(accountID: account.id, identifiers: ProfileIdentifiers(email: "s@example.com")))
+        // The profile that will be merged away stores the key first, the survivor second.
+        let first = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [byMerged]))
+        let second = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [bySurvivor]))
+        #expect(first.outcomes[0].position < second.outcomes[0].position)
+        try await temp.store.upsertProfile(UpsertProfileRequest(
+            accountID: account.id, identifiers: ProfileIdentifiers(email: "s@example.com", phone: "+4712345678")))
+        let retry = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [bySurvivor, byMerged]))
+        #expect(retry.outcomes.map(\.status) == [.duplicate, .duplicate])
+        #expect(retry.outcomes.map(\.position) == [second.outcomes[0].position, second.outcomes[0].position])
+        #expect(retry.outcomes.allSatisfy { $0.profileID == survivorProfile.id })
+        // A key only the merged profile had still counts as the survivor's.
+        let onlyMerged = EventInput(metric: "Opened Email", profile: ProfileIdentifiers(phone: "+4712345678"), uniqueID: "m")
+        let before = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [onlyMerged]))
+        #expect(before.outcomes[0].status == .stored)
+        var viaSurvivor = onlyMerged
+        viaSurvivor.profile = ProfileIdentifiers(email: "s@example.com")
+        let again = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [viaSurvivor]))
+        #expect(again.outcomes[0].status == .duplicate && again.outcomes[0].position == before.outcomes[0].position)
+    }
+
+    @Test func manyProfilesSharingATimeKeyAreEachTheirOwn() async throws {
+        let temp = try TemporaryStore()
+        let account = try await temp.account()
+        // No unique id and the same second: the time stands in, and each profile has its own event.
+        let time = Date(timeIntervalSince1970: 1_793_530_000)
+        let events = (0..<500).map { EventInput(metric: "Active on Site", profile: ProfileIdentifiers(externalID: "c\($0)"), time: time) }
+        let response = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: events + events.prefix(10)))
+        #expect(response.stored == 500 && response.duplicates == 10)
+    }
+
     @Test func profilesAreUpsertedAndFound() async throws {
         let temp = try TemporaryStore()
         let account = try await temp.account()

@@ -56,6 +56,8 @@ struct IngestServiceCommand: AsyncParsableCommand {
             throw ValidationError("unknown durability \"\(durabilityName)\" (full or normal)")
         }
 
+        // Signals are caught from here on, so a SIGTERM during start-up also stops gracefully.
+        let shutdown = ShutdownSignal()
         let store = try IngestStore.open(path: dataDirectory + "/ingest.sqlite", durability: durability)
         let tls = try TLSIdentity.load(.ingestService, from: pkiDirectory)
         let server = RPCServer(router: IngestService.router(store: store), logger: logger)
@@ -68,6 +70,10 @@ struct IngestServiceCommand: AsyncParsableCommand {
         let compress = self.compressResponses ?? environment["SEXTANT_COMPRESS_RESPONSES"] ?? "off"
         guard compress == "on" || compress == "off" else { throw ValidationError("compress-responses: on or off, not \"\(compress)\"") }
         configuration.connection.compressionEnabled = compress == "on"
+        // Handlers read SQLite synchronously (subscriptions read up to 1 MiB at a time) and validate
+        // and encode whole batches: they run on Swift's global executor, not on the event loops
+        // that carry every connection's frames and keepalives.
+        configuration.handlerExecution = .global
         let transport = NIOServerTransport(
             server: server, host: listen.host, port: listen.port, tls: tls, configuration: configuration,
             group: MultiThreadedEventLoopGroup.singleton)
@@ -80,7 +86,7 @@ struct IngestServiceCommand: AsyncParsableCommand {
         // One plain line for scripts and tests that start the service on port 0.
         FileHandle.standardOutput.write(Data("ingest-service listening on \(listen.host):\(port)\n".utf8))
 
-        await ShutdownSignal.wait()
+        await shutdown.wait()
         logger.info("shutting down: finishing calls in flight")
         server.health.markAllNotServing()
         await transport.stop()
@@ -105,36 +111,36 @@ struct ListenAddress {
     }
 }
 
-/// Waits for SIGTERM or SIGINT.
-enum ShutdownSignal {
-    static func wait() async {
+/// SIGTERM and SIGINT, caught from creation on (their default action, exit, is turned off).
+final class ShutdownSignal: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "sextant.signals")
+    private var sources: [any DispatchSourceSignal] = []
+    private var received = false
+    private var waiter: CheckedContinuation<Void, Never>?
+
+    init() {
+        for signalNumber in [SIGTERM, SIGINT] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: self.queue)
+            source.setEventHandler { [weak self] in self?.fire() }
+            source.resume()
+            self.sources.append(source)
+        }
+    }
+
+    /// Returns once a signal has arrived (at once if one already has).
+    func wait() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let queue = DispatchQueue(label: "sextant.signals")
-            let once = ResumeOnce(continuation)
-            for signalNumber in [SIGTERM, SIGINT] {
-                signal(signalNumber, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
-                source.setEventHandler { once.resume() }
-                source.resume()
-                Self.sources.append(source)
+            self.queue.async {
+                if self.received { continuation.resume() } else { self.waiter = continuation }
             }
         }
     }
 
-    /// Kept alive for the life of the process.
-    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
-
-    private final class ResumeOnce: @unchecked Sendable {
-        private var continuation: CheckedContinuation<Void, Never>?
-        private let lock = NSLock()
-        init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
-        func resume() {
-            self.lock.lock()
-            let continuation = self.continuation
-            self.continuation = nil
-            self.lock.unlock()
-            continuation?.resume()
-        }
+    private func fire() {
+        self.received = true
+        self.waiter?.resume()
+        self.waiter = nil
     }
 }
 
