@@ -124,6 +124,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // billing-service's library. Models/ is pure: tier tables, active-profile counting,
+        // usage, invoices, plan changes and entitlements, tested with plain data.
+        .target(
+            name: "Billing",
+            dependencies: [],
+            swiftSettings: swiftSettings
+        ),
+
         // predictive-service's library. Models/ is pure: per-customer summaries, BG/NBD,
         // Gamma-Gamma, fitting, scoring; no I/O and no RPC, tested with plain data.
         .target(
@@ -235,6 +243,11 @@ let package = Package(
                 "SextantTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BillingTests",
+            dependencies: ["Billing"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
