@@ -61,3 +61,59 @@ import Testing
         #expect(throws: (any Error).self) { try WireDecoder().decode(LogBatch.self, from: bytes) }
     }
 }
+
+/// `TrackEventsResponse` packs its outcomes by hand with the wire coder; the bytes must be those
+/// of the generic path.
+@Suite struct TrackEventsResponseCodingTests {
+    struct GenericResponse: Codable, Equatable {
+        var outcomes: [EventOutcome]
+        var derivedEvents: UInt32
+        var head: UInt64
+        enum CodingKeys: Int, CodingKey { case outcomes = 1, derivedEvents, head }
+    }
+
+    static func outcomes(_ count: Int) -> [EventOutcome] {
+        var outcomes: [EventOutcome] = []
+        for index in 0..<count {
+            switch index % 4 {
+            case 0: outcomes.append(EventOutcome(status: .stored, position: UInt64(index) << 20, profileID: UInt64(index)))
+            case 1: outcomes.append(EventOutcome(status: .duplicate, position: 1, profileID: 300))
+            case 2:
+                outcomes.append(EventOutcome(status: .rejected, errors: [
+                    FieldError(field: "profile.email", reason: "is not an email address"),
+                    FieldError(field: "time", reason: "é — more than one year in the future"),
+                ]))
+            default:
+                outcomes.append(EventOutcome(status: .notCollected, errors: [FieldError(field: "metric", reason: "Hub inactive")]))
+            }
+        }
+        return outcomes
+    }
+
+    @Test(arguments: [0, 1, 4, 9, 1_000])
+    func bytesEqualTheGenericPath(count: Int) throws {
+        let response = TrackEventsResponse(outcomes: Self.outcomes(count), derivedEvents: 7, head: 123_456_789)
+        let bytes = try WireEncoder().encode(response)
+        let generic = GenericResponse(outcomes: response.outcomes, derivedEvents: 7, head: 123_456_789)
+        #expect(bytes == (try WireEncoder().encode(generic)))
+        #expect(try WireDecoder().decode(TrackEventsResponse.self, from: bytes) == response)
+        let json = try JSONEncoder().encode(response)
+        #expect(try JSONDecoder().decode(TrackEventsResponse.self, from: json) == response)
+        #expect(try JSONDecoder().decode(GenericResponse.self, from: json) == generic)
+    }
+
+    @Test func damagedOutcomesAreAnError() throws {
+        var bytes = try WireEncoder().encode(TrackEventsResponse(outcomes: Self.outcomes(8), derivedEvents: 0, head: 1))
+        // Field 1's first element: change its wire-type byte to varint.
+        let firstElement = bytes.firstIndex(of: WireType.lengthDelimited.rawValue, after: 2)
+        bytes[firstElement] = WireType.varint.rawValue
+        #expect(throws: (any Error).self) { try WireDecoder().decode(TrackEventsResponse.self, from: bytes) }
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// The index of the first `byte` at or after `start`.
+    fileprivate func firstIndex(of byte: UInt8, after start: Int) -> Int {
+        self[start...].firstIndex(of: byte)!
+    }
+}
