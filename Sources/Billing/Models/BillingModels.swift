@@ -1,1 +1,0 @@
-// billing-service's pure models live in this folder (see issue 4).
