@@ -70,7 +70,8 @@ extension TierTable {
         switch error as? DecodingError {
         case .keyNotFound(let key, _)?: return "missing key '\(key.stringValue)'"
         case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            let path = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }
+                .joined(separator: ".")
             return "wrong type at '\(path)'"
         case .dataCorrupted?: return "not valid JSON"
         default: return "unreadable"
