@@ -162,6 +162,7 @@ let package = Package(
                 "SextantRPCNIO",
                 "SextantContracts",
                 "SextantTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -7,6 +7,6 @@ struct Sextant: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sextant",
         abstract: "Sextant: self-hosted customer analytics.",
-        subcommands: [CertsCommand.self, RPCDemoCommand.self]
+        subcommands: [CertsCommand.self, AccountsCommand.self, ImportCommand.self, RPCDemoCommand.self]
     )
 }

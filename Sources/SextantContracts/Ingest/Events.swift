@@ -47,6 +47,18 @@ public struct EventInput: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: Int, CodingKey { case metric = 1, profile, time, value, uniqueID, properties }
+
+    /// As synthesized, except that absent `properties` mean none (JSON Lines imports and hand-written
+    /// clients often leave them out).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.metric = try container.decode(String.self, forKey: .metric)
+        self.profile = try container.decode(ProfileIdentifiers.self, forKey: .profile)
+        self.time = try container.decodeIfPresent(Date.self, forKey: .time)
+        self.value = try container.decodeIfPresent(Decimal.self, forKey: .value)
+        self.uniqueID = try container.decodeIfPresent(String.self, forKey: .uniqueID)
+        self.properties = try container.decodeIfPresent([String: JSONValue].self, forKey: .properties) ?? [:]
+    }
 }
 
 /// A batch of events for one account: at most ``maximumEvents`` events (more: the whole request
