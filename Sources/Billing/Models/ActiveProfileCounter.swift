@@ -34,6 +34,9 @@ public struct ActiveProfileCounter: Sendable {
     private var activity: [ProfileID: ProfileActivity] = [:]
     /// merged profile → the profile it was merged into (which may itself have been merged later).
     private var mergedInto: [ProfileID: ProfileID] = [:]
+    /// The local month of the last recorded event and its span. Events arrive mostly in time order,
+    /// so this spares a calendar computation (the slow part of recording) for nearly every event.
+    private var lastMonth: (index: Int, span: Range<Date>)?
 
     public init(timeZone: TimeZone, lookBackMonths: Int = 12) {
         precondition(lookBackMonths >= 1, "the look-back window is at least one month")
@@ -44,8 +47,16 @@ public struct ActiveProfileCounter: Sendable {
 
     /// Notes an event of `profile` at `instant` (the event's own timestamp, not its arrival time).
     public mutating func record(profile: ProfileID, at instant: Date) {
-        let month = CalendarMonth.containing(instant, calendar: self.calendar).index
+        let month = self.monthIndex(of: instant)
         self.activity[self.survivor(of: profile), default: ProfileActivity()].record(month: month, at: instant)
+    }
+
+    private mutating func monthIndex(of instant: Date) -> Int {
+        if let last = self.lastMonth, last.span.contains(instant) { return last.index }
+        let month = CalendarMonth.containing(instant, calendar: self.calendar)
+        let span = month.start(calendar: self.calendar)..<month.advanced(by: 1).start(calendar: self.calendar)
+        self.lastMonth = (month.index, span)
+        return month.index
     }
 
     /// Notes that `merged` was merged into `survivor`: from now on they are one profile, in every

@@ -41,7 +41,11 @@ public struct CalendarMonth: Hashable, Comparable, Sendable, Codable, CustomStri
 
     /// The first instant of the month (local midnight on the 1st).
     public func start(in timeZone: TimeZone) -> Date {
-        Calendar.gregorian(in: timeZone).date(from: DateComponents(year: self.year, month: self.month, day: 1))!
+        self.start(calendar: .gregorian(in: timeZone))
+    }
+
+    func start(calendar: Calendar) -> Date {
+        calendar.date(from: DateComponents(year: self.year, month: self.month, day: 1))!
     }
 
     /// The first instant of the next month: the month is `start(in:) ..< end(in:)`.
