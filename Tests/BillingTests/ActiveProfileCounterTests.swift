@@ -133,6 +133,11 @@ import Testing
         }
         for (merged, survivor) in mergesLeft { shuffled.merge(merged, into: survivor) }
 
+        // In time order, as a live subscription mostly sees them (the counter's month cache path).
+        var chronological = ActiveProfileCounter(timeZone: berlin)
+        for event in events.sorted(by: { $0.at < $1.at }) { chronological.record(profile: event.profile, at: event.at) }
+        for (merged, survivor) in merges { chronological.merge(merged, into: survivor) }
+
         // The definition, directly: group raw events by final survivor, look for one in the window.
         let calendar = { var c = Calendar(identifier: .gregorian); c.timeZone = berlin; return c }()
         func expected(windowStart: Date, cutoff: Date) -> Int {
@@ -144,10 +149,12 @@ import Testing
             let monthEnd = billed.end(in: berlin).addingTimeInterval(-1)  // events are on whole seconds
             #expect(ordered.activeProfiles(in: billed) == expected(windowStart: windowStart, cutoff: monthEnd))
             #expect(shuffled.activeProfiles(in: billed) == ordered.activeProfiles(in: billed))
+            #expect(chronological.activeProfiles(in: billed) == ordered.activeProfiles(in: billed))
 
             let midMonth = calendar.date(byAdding: .second, value: 1_234_567, to: billed.start(in: berlin))!
             #expect(ordered.activeProfiles(asOf: midMonth) == expected(windowStart: windowStart, cutoff: midMonth))
             #expect(shuffled.activeProfiles(asOf: midMonth) == ordered.activeProfiles(asOf: midMonth))
+            #expect(chronological.activeProfiles(asOf: midMonth) == ordered.activeProfiles(asOf: midMonth))
         }
     }
 }
