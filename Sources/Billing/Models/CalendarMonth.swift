@@ -70,6 +70,19 @@ public struct CalendarMonth: Hashable, Comparable, Sendable, Codable, CustomStri
     }
 
     public static func < (lhs: CalendarMonth, rhs: CalendarMonth) -> Bool { lhs.index < rhs.index }
+
+    private enum CodingKeys: String, CodingKey { case year, month }
+
+    /// Decoding checks the month like `init(year:month:)` does, but throws instead of trapping:
+    /// stored or received data is not trusted to be valid.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let month = try container.decode(Int.self, forKey: .month)
+        guard (1...12).contains(month) else {
+            throw DecodingError.dataCorruptedError(forKey: .month, in: container, debugDescription: "month must be 1...12")
+        }
+        self.init(year: try container.decode(Int.self, forKey: .year), month: month)
+    }
 }
 
 extension Calendar {
