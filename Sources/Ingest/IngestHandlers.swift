@@ -71,7 +71,7 @@ public struct LogSubscription: Sendable {
                 try await deliver(LogBatch(entries: entries, head: max(head, cursor)))
                 continue
             }
-            guard self.request.follow else { return }
+            guard self.request.follow, !self.store.subscriptionsEnded else { return }
             await self.store.waitForEntries(after: seen)
         }
     }

@@ -109,10 +109,20 @@ public final class IngestStore: Sendable {
         }
     }
 
-    /// Returns when the log has an entry after `position` (or the task is cancelled).
+    /// Returns when the log has an entry after `position` (or the task is cancelled, or the
+    /// store is closing).
     public func waitForEntries(after position: UInt64) async {
         await self.notifier.wait(after: position)
     }
+
+    /// Ends every following subscription (each delivers what is committed and then finishes), so
+    /// a shutdown does not wait its whole grace period for subscribers. Writes still work.
+    public func endSubscriptions() {
+        self.notifier.close()
+    }
+
+    /// True after ``endSubscriptions()``.
+    public var subscriptionsEnded: Bool { self.notifier.isClosed }
 
     /// One event of one account.
     public func event(accountID: UInt64, position: UInt64) throws -> LoggedEvent {

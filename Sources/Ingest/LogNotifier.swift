@@ -4,6 +4,7 @@ import Synchronization
 final class LogNotifier: Sendable {
     private struct State {
         var head: UInt64 = 0
+        var closed = false
         var nextWaiter = 0
         var waiters: [Int: (after: UInt64, continuation: CheckedContinuation<Void, Never>)] = [:]
     }
@@ -15,6 +16,19 @@ final class LogNotifier: Sendable {
     }
 
     var head: UInt64 { self.state.withLock { $0.head } }
+
+    /// True once ``close()`` was called: waits return at once.
+    var isClosed: Bool { self.state.withLock { $0.closed } }
+
+    /// Releases every waiter for good (the service is shutting down).
+    func close() {
+        let waiting = self.state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.closed = true
+            defer { state.waiters.removeAll() }
+            return state.waiters.values.map(\.continuation)
+        }
+        for continuation in waiting { continuation.resume() }
+    }
 
     /// Records a new head and resumes every waiter it satisfies.
     func advance(to head: UInt64) {
@@ -37,7 +51,7 @@ final class LogNotifier: Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = self.state.withLock { state -> Bool in
-                    if state.head > position || Task.isCancelled { return true }
+                    if state.head > position || state.closed || Task.isCancelled { return true }
                     state.waiters[id] = (position, continuation)
                     return false
                 }

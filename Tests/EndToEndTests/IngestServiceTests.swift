@@ -84,6 +84,26 @@ import Testing
         await harness.shutdown()
     }
 
+    @Test func shutdownEndsFollowingSubscriptionsPromptly() async throws {
+        let harness = try IngestServiceHarness()
+        try await harness.start()
+        let account = try await harness.client().unary(IngestService.createAccount, CreateAccountRequest(name: "Shop"))
+        let follower = try harness.client(as: .attributionService)
+        let subscription = Task {
+            try await follower.serverStreaming(IngestService.subscribe, SubscribeRequest(after: 0, accountID: account.id, follow: true)) { stream in
+                var count = 0
+                for try await batch in stream { count += batch.entries.count }
+                return count
+            }
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        let start = ContinuousClock.now
+        #expect(await harness.process?.stop() == 0)
+        #expect(ContinuousClock.now - start < .seconds(5), "the 10 s grace period is not needed")
+        #expect(try await subscription.value == 1, "the subscriber got the account entry and a normal end")
+        await harness.shutdown()
+    }
+
     @Test func callersAndLimitsAreEnforcedOverTheNetwork() async throws {
         let harness = try IngestServiceHarness()
         try await harness.start()

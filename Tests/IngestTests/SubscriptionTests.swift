@@ -71,6 +71,21 @@ import Testing
         }
     }
 
+    @Test func followingSubscriptionsEndWhenTheStoreEndsThem() async throws {
+        let temp = try TemporaryStore()
+        let account = try await temp.account()
+        let task = Task {
+            var delivered = 0
+            try await LogSubscription(store: temp.store, request: SubscribeRequest(after: 0, follow: true)).run { delivered += $0.entries.count }
+            return delivered
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        _ = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [.order(email: "a@example.com", id: "1")]))
+        try await Task.sleep(for: .milliseconds(50))
+        temp.store.endSubscriptions()
+        #expect(try await task.value == 2)  // the account entry and the event, then a normal end
+    }
+
     @Test func aFollowingSubscriptionEndsWhenCancelled() async throws {
         let temp = try TemporaryStore()
         _ = try await temp.account()

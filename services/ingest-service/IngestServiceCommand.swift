@@ -89,6 +89,8 @@ struct IngestServiceCommand: AsyncParsableCommand {
         await shutdown.wait()
         logger.info("shutting down: finishing calls in flight")
         server.health.markAllNotServing()
+        // Following subscribers get what is committed and a clean end; they resubscribe elsewhere.
+        store.endSubscriptions()
         await transport.stop()
         logger.info("stopped")
     }
