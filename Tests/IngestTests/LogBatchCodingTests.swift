@@ -117,3 +117,78 @@ extension Array where Element == UInt8 {
         self[start...].firstIndex(of: byte)!
     }
 }
+
+/// `TrackEventsRequest` reads its events by hand with the wire coder; it must read what the
+/// generic decoder reads.
+@Suite struct TrackEventsRequestCodingTests {
+    struct GenericRequest: Codable, Equatable {
+        var accountID: UInt64
+        var events: [EventInput]
+        enum CodingKeys: Int, CodingKey { case accountID = 1, events }
+    }
+
+    static func events(_ count: Int, seed: UInt64) -> [EventInput] {
+        var state = seed
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 33
+        }
+        let texts = ["", "a", "ada@example.com", "Ünïcödé ✓", "+15555550100", String(repeating: "x", count: 300)]
+        var events: [EventInput] = []
+        for index in 0..<count {
+            let bits = next()
+            var properties: [String: JSONValue] = [:]
+            for key in 0..<Int(next() % 4) {
+                properties["k\(key)"] = [.string(texts[Int(next() % 6)]), .number(Decimal(Int(next() % 1000)) / 100), .bool(true), .null,
+                                         .array([.number(1), .object(["n": .string("é")])])][Int(next() % 5)]
+            }
+            events.append(EventInput(
+                metric: texts[index % 6].isEmpty ? "Placed Order" : texts[index % 6],
+                profile: ProfileIdentifiers(
+                    email: bits & 1 == 0 ? nil : texts[Int(next() % 6)], phone: bits & 2 == 0 ? nil : "+4712345678",
+                    externalID: bits & 4 == 0 ? nil : texts[Int(next() % 6)]),
+                time: bits & 8 == 0 ? nil : Date(timeIntervalSinceReferenceDate: Double(Int64(next()) - 1_000_000) / 7),
+                value: bits & 16 == 0 ? nil : Decimal(Int(next() % 100_000)) / 100,
+                uniqueID: bits & 32 == 0 ? nil : texts[Int(next() % 6)],
+                properties: properties))
+        }
+        return events
+    }
+
+    @Test(arguments: [0, 1, 7, 300])
+    func readsWhatTheGenericDecoderReads(count: Int) throws {
+        let request = TrackEventsRequest(accountID: 42, events: Self.events(count, seed: UInt64(count) + 5))
+        let bytes = try WireEncoder().encode(request)
+        #expect(bytes == (try WireEncoder().encode(GenericRequest(accountID: 42, events: request.events))))
+        let fast = try WireDecoder().decode(TrackEventsRequest.self, from: bytes)
+        let generic = try WireDecoder().decode(GenericRequest.self, from: bytes)
+        #expect(fast.events == generic.events)
+        #expect(fast == request)
+    }
+
+    @Test func newerFieldsAreSkippedAndWrongTypesRefused() throws {
+        struct NewerEvent: Codable {
+            var metric: String, profile: ProfileIdentifiers, note: String, count: Int64
+            enum CodingKeys: Int, CodingKey { case metric = 1, profile, note = 12, count = 13 }
+        }
+        struct NewerRequest: Codable {
+            var accountID: UInt64, events: [NewerEvent]
+            enum CodingKeys: Int, CodingKey { case accountID = 1, events }
+        }
+        let newer = NewerRequest(accountID: 1, events: [NewerEvent(metric: "M", profile: ProfileIdentifiers(email: "a@b.co"), note: "x", count: -3)])
+        let read = try WireDecoder().decode(TrackEventsRequest.self, from: try WireEncoder().encode(newer))
+        #expect(read.events == [EventInput(metric: "M", profile: ProfileIdentifiers(email: "a@b.co"))])
+
+        struct WrongEvent: Codable {
+            var metric: Int64, profile: ProfileIdentifiers
+            enum CodingKeys: Int, CodingKey { case metric = 1, profile }
+        }
+        struct WrongRequest: Codable {
+            var accountID: UInt64, events: [WrongEvent]
+            enum CodingKeys: Int, CodingKey { case accountID = 1, events }
+        }
+        let wrong = try WireEncoder().encode(WrongRequest(accountID: 1, events: [WrongEvent(metric: 5, profile: ProfileIdentifiers())]))
+        #expect(throws: (any Error).self) { try WireDecoder().decode(TrackEventsRequest.self, from: wrong) }
+        #expect(throws: (any Error).self) { try WireDecoder().decode(GenericRequest.self, from: wrong) }
+    }
+}

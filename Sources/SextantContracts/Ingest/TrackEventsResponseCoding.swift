@@ -173,6 +173,12 @@ struct PackedReader {
         return try self.lengthDelimited()
     }
 
+    mutating func fixed64() throws -> UInt64 {
+        guard self.end - self.offset >= 8 else { throw Problem("\(self.what) is truncated") }
+        defer { self.offset += 8 }
+        return UnsafeRawBufferPointer(rebasing: self.bytes[self.offset..<self.offset + 8]).loadUnaligned(as: UInt64.self).littleEndian
+    }
+
     mutating func skip(_ wireType: UInt64) throws {
         switch wireType {
         case 0: _ = try self.varint()
