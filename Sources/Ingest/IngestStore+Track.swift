@@ -54,7 +54,6 @@ struct PreparedBatch: Sendable {
 
     init(_ inputs: [EventInput], now: Date, deriveOrderedProducts: Bool) throws {
         let validator = EventValidator(now: now)
-        let encoder = WireEncoder()
         self.outcomes = []
         self.outcomes.reserveCapacity(inputs.count)
         self.events = []
@@ -82,12 +81,12 @@ struct PreparedBatch: Sendable {
                     let itemBody = EventBody(
                         metric: StandardMetric.orderedProduct, time: time, receivedAt: now, value: item.value,
                         uniqueID: nil, properties: item.properties)
-                    derived.append(Derived(uniqueKey: "d:\(uniqueKey)#\(item.index)", bodyPrefix: try encoder.encode(itemBody)))
+                    derived.append(Derived(uniqueKey: "d:\(uniqueKey)#\(item.index)", bodyPrefix: try itemBody.encodedFields()))
                 }
             }
             self.events.append(Event(
                 index: index, metric: input.metric, identities: IdentityResolver.keys(of: input.profile),
-                uniqueKey: uniqueKey, orderID: orderID, bodyPrefix: try encoder.encode(body), derived: derived))
+                uniqueKey: uniqueKey, orderID: orderID, bodyPrefix: try body.encodedFields(), derived: derived))
         }
     }
 

@@ -10,6 +10,11 @@ public enum WireRawValues {
         return WireUTF8.string(body)
     }
 
+    /// A `Decimal`'s field body as the encoder writes it (plain decimal text), or nil for NaN.
+    public static func decimalText(_ value: Decimal) -> String? {
+        WireDecimal.text(of: value)
+    }
+
     /// A `Decimal` field's body (plain decimal text), or nil.
     public static func decimal(_ body: UnsafeRawBufferPointer) -> Decimal? {
         WireDecimal.parse(body)
