@@ -4,9 +4,20 @@ public import SextantWire
 /// ingest-service decodes up to 1,000 events per request on its event loops; through `Codable`
 /// containers that was the largest CPU cost of ingest after SQLite. With the wire coder the
 /// `events` field is read here directly, accepting what the generic decoder accepts (unknown
-/// fields skipped, absent optionals nil, absent properties empty). Encoding stays generic, and
-/// other coders take the generic path both ways.
+/// fields skipped, absent optionals nil, absent properties empty). Clients (the gateway, the
+/// CLI) encode as many; their `events` field is written here as the generic encoding's bytes.
+/// Other coders take the generic path both ways.
 extension TrackEventsRequest {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.accountID, forKey: .accountID)
+        if WireCodingCheck.isWire(encoder) {
+            try container.encode(try EventInputPacking.pack(self.events), forKey: .events)
+        } else {
+            try container.encode(self.events, forKey: .events)
+        }
+    }
+
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.accountID = try container.decode(UInt64.self, forKey: .accountID)
@@ -98,5 +109,58 @@ enum EventInputUnpacking {
             throw PackedReader.Problem("\(what) is not valid UTF-8")
         }
         return text
+    }
+}
+
+/// Writes the body of an `[EventInput]` sequence field: for each event, wire type 2, a varint
+/// length and the message (1 metric, 2 profile {1 email, 2 phone, 3 external id}, 3 time as
+/// fixed64 seconds since 2001, 4 value as decimal text, 5 unique id, 6 properties), absent
+/// optionals left out — the bytes of the synthesized encoding.
+enum EventInputPacking {
+    static func pack(_ events: [EventInput]) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        var message: [UInt8] = []
+        var profile: [UInt8] = []
+        bytes.reserveCapacity(events.count * 160)
+        for event in events {
+            message.removeAll(keepingCapacity: true)
+            profile.removeAll(keepingCapacity: true)
+            if let email = event.profile.email { Self.text(1, email, into: &profile) }
+            if let phone = event.profile.phone { Self.text(2, phone, into: &profile) }
+            if let external = event.profile.externalID { Self.text(3, external, into: &profile) }
+            Self.text(1, event.metric, into: &message)
+            Self.bytes(2, profile, into: &message)
+            if let time = event.time {
+                Varint.append(3 << 3 | UInt64(WireType.fixed64.rawValue), to: &message)
+                withUnsafeBytes(of: time.timeIntervalSinceReferenceDate.bitPattern.littleEndian) { message.append(contentsOf: $0) }
+            }
+            if let value = event.value {
+                guard let text = WireRawValues.decimalText(value) else {
+                    throw EncodingError.invalidValue(value, EncodingError.Context(codingPath: [], debugDescription: "a NaN Decimal cannot be encoded"))
+                }
+                Self.text(4, text, into: &message)
+            }
+            if let uniqueID = event.uniqueID { Self.text(5, uniqueID, into: &message) }
+            Self.bytes(6, try WireEncoder().encode(event.properties), into: &message)
+            bytes.append(WireType.lengthDelimited.rawValue)
+            Varint.append(UInt64(message.count), to: &bytes)
+            bytes.append(contentsOf: message)
+        }
+        return bytes
+    }
+
+    private static func text(_ field: UInt64, _ value: String, into bytes: inout [UInt8]) {
+        Varint.append(field << 3 | UInt64(WireType.lengthDelimited.rawValue), to: &bytes)
+        var value = value
+        value.withUTF8 { utf8 in
+            Varint.append(UInt64(utf8.count), to: &bytes)
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
+    private static func bytes(_ field: UInt64, _ body: [UInt8], into bytes: inout [UInt8]) {
+        Varint.append(field << 3 | UInt64(WireType.lengthDelimited.rawValue), to: &bytes)
+        Varint.append(UInt64(body.count), to: &bytes)
+        bytes.append(contentsOf: body)
     }
 }
