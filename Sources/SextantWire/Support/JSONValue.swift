@@ -189,13 +189,15 @@ enum JSONValueCoding {
                 // Every element takes at least one byte: the count cannot exceed what is left.
                 let count = try self.length()
                 var elements: [JSONValue] = []
-                elements.reserveCapacity(count)
+                // Reserve at most 1,024 up front: nested values each claiming millions of
+                // elements must not reserve memory before their bytes have been read.
+                elements.reserveCapacity(min(count, 1_024))
                 for _ in 0..<count { elements.append(try self.read(depth: depth + 1)) }
                 return .array(elements)
             case JSONValueCoding.object:
                 let count = try self.length()
                 var members: [String: JSONValue] = [:]
-                members.reserveCapacity(count)
+                members.reserveCapacity(min(count, 1_024))
                 for _ in 0..<count {
                     let key = try self.text()
                     members[key] = try self.read(depth: depth + 1)
