@@ -43,6 +43,12 @@ public final class IngestStore: Sendable {
                 // next position is read again by the next job, on the writer's own connection.
                 memory.identities.removeAll()
                 memory.needsReload = true
+            },
+            afterJobFailure: {
+                // A job whose savepoint was rolled back may have taken positions and cached
+                // identities of rows that no longer exist, even if it failed after returning.
+                memory.identities.removeAll()
+                memory.needsReload = true
             }
         )
     }

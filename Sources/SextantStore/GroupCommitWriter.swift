@@ -18,6 +18,9 @@ public final class GroupCommitWriter: Sendable {
     private let afterCommit: @Sendable () -> Void
     /// Called on the writer's thread after a transaction failed, so in-memory caches can be dropped.
     private let afterRollback: @Sendable () -> Void
+    /// Called on the writer's thread after one job's savepoint was rolled back (the job threw, or
+    /// its savepoint could not be released), so state the job changed in memory can be dropped.
+    private let afterJobFailure: @Sendable () -> Void
     /// At most this many jobs share one transaction.
     public let maximumJobsPerTransaction: Int
 
@@ -30,12 +33,14 @@ public final class GroupCommitWriter: Sendable {
         database: DatabasePool,
         maximumJobsPerTransaction: Int = 64,
         afterCommit: @escaping @Sendable () -> Void = {},
-        afterRollback: @escaping @Sendable () -> Void = {}
+        afterRollback: @escaping @Sendable () -> Void = {},
+        afterJobFailure: @escaping @Sendable () -> Void = {}
     ) {
         self.database = database
         self.maximumJobsPerTransaction = maximumJobsPerTransaction
         self.afterCommit = afterCommit
         self.afterRollback = afterRollback
+        self.afterJobFailure = afterJobFailure
     }
 
     /// Runs `job` in the next shared transaction and returns its result once that has committed.
@@ -53,6 +58,7 @@ public final class GroupCommitWriter: Sendable {
                         box.value = .success(result!)
                     } catch {
                         box.value = .failure(error)
+                        self.afterJobFailure()
                     }
                 },
                 finish: { commitError in

@@ -313,8 +313,12 @@ import Testing
         await #expect(throws: IngestError.self) {
             _ = try await temp.store.createCustomMetric(CreateCustomMetricRequest(accountID: account.id, name: "", sources: [], aggregation: .count))
         }
-        // Definitions are log entries too.
+        // Definitions are log entries too, and the refused creations left no gaps in the log.
         #expect(try temp.store.allEntries(accountID: account.id).count { if case .customMetric = $0.1 { true } else { false } } == 50)
+        let positions = try temp.store.allEntries().map(\.0.position)
+        #expect(positions == Array(1...UInt64(positions.count)))
+        let after = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [.order(email: "a@example.com", id: "1")]))
+        #expect(after.outcomes[0].position == UInt64(positions.count) + 1)
     }
 
     @Test func theLogSurvivesReopeningAndPositionsContinue() async throws {
