@@ -23,36 +23,19 @@ struct EventBody: Encodable {
     /// The fields above in the wire encoding — the bytes the synthesized `Encodable` conformance
     /// gives (a test compares them), written directly: this runs for every stored event.
     func encodedFields() throws -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(64 + self.metric.utf8.count)
-        func key(_ field: UInt64, _ type: WireType) { Varint.append(field << 3 | UInt64(type.rawValue), to: &bytes) }
-        func text(_ field: UInt64, _ value: String) {
-            key(field, .lengthDelimited)
-            var value = value
-            value.withUTF8 { utf8 in
-                Varint.append(UInt64(utf8.count), to: &bytes)
-                bytes.append(contentsOf: utf8)
-            }
-        }
-        func date(_ field: UInt64, _ value: Date) {
-            key(field, .fixed64)
-            withUnsafeBytes(of: value.timeIntervalSinceReferenceDate.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
-        }
-        text(4, self.metric)
-        date(5, self.time)
-        date(6, self.receivedAt)
+        var fields = WireFieldWriter(capacity: 64 + self.metric.utf8.count)
+        fields.text(4, self.metric)
+        fields.fixed64(5, self.time.timeIntervalSinceReferenceDate.bitPattern)
+        fields.fixed64(6, self.receivedAt.timeIntervalSinceReferenceDate.bitPattern)
         if let value = self.value {
             guard let decimal = WireRawValues.decimalText(value) else {
                 throw EncodingError.invalidValue(value, EncodingError.Context(codingPath: [], debugDescription: "a NaN Decimal cannot be encoded"))
             }
-            text(7, decimal)
+            fields.text(7, decimal)
         }
-        if let uniqueID = self.uniqueID { text(8, uniqueID) }
-        let properties = try WireEncoder().encode(self.properties)
-        key(9, .lengthDelimited)
-        Varint.append(UInt64(properties.count), to: &bytes)
-        bytes.append(contentsOf: properties)
-        return bytes
+        if let uniqueID = self.uniqueID { fields.text(8, uniqueID) }
+        fields.lengthDelimited(9, try WireEncoder().encode(self.properties))
+        return fields.bytes
     }
 
     /// `prefix` followed by fields 1 (position), 2 (account), 3 (profile) and 10 (derived from):

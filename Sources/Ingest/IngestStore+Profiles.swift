@@ -11,7 +11,6 @@ extension IngestStore {
         problems += EventValidator.problems(in: request.properties, field: "properties")
         guard problems.isEmpty else { throw IngestError.invalid(problems) }
         let accountID = request.accountID
-        _ = try self.account(accountID)
         let now = self.clock()
         let keys = IdentityResolver.keys(of: request.identifiers)
         return try await self.write { db, memory in

@@ -18,10 +18,9 @@ extension IngestStore {
             ])
         }
         let accountID = request.accountID
-        // Fail fast on an unknown account; the writer checks again authoritatively.
-        let account = try self.account(accountID)
         let now = self.clock()
-        let batch = try PreparedBatch(request.events, now: now, deriveOrderedProducts: !account.sendsOrderedProducts)
+        // The account (unknown → notFound, Hub flag, derivation flag) is read once, in the writer.
+        let batch = try PreparedBatch(request.events, now: now)
         return try await self.write { db, memory in
             try batch.store(db: db, memory: memory, accountID: accountID, now: now)
         }
@@ -52,7 +51,7 @@ struct PreparedBatch: Sendable {
     /// Order ids of the client's own `Ordered Product` events in this batch: their orders are not derived.
     var clientOrderedProductOrders: Set<String>
 
-    init(_ inputs: [EventInput], now: Date, deriveOrderedProducts: Bool) throws {
+    init(_ inputs: [EventInput], now: Date) throws {
         let validator = EventValidator(now: now)
         self.outcomes = []
         self.outcomes.reserveCapacity(inputs.count)
@@ -76,7 +75,7 @@ struct PreparedBatch: Sendable {
                 metric: input.metric, time: time, receivedAt: now, value: input.value, uniqueID: input.uniqueID,
                 properties: input.properties)
             var derived: [Derived] = []
-            if deriveOrderedProducts, input.metric == StandardMetric.placedOrder {
+            if input.metric == StandardMetric.placedOrder {
                 for item in OrderedProductDerivation.items(of: input).items {
                     let itemBody = EventBody(
                         metric: StandardMetric.orderedProduct, time: time, receivedAt: now, value: item.value,

@@ -33,114 +33,63 @@ extension LogBatch {
     }
 }
 
-/// The body of a `[LogEntry]` sequence field, written and read by hand (see `proto-spec/encoding.md`:
-/// each element is a one-byte wire type 2, a varint length and the message; the message's fields
-/// are key varints `number << 3 | type` followed by their values).
+/// The body of a `[LogEntry]` sequence field, written and read by hand: each element is a
+/// message with fields 1 position, 2 account, 3 kind (varints) and 4 body (bytes).
 enum LogEntryPacking {
-    enum Problem: Error, CustomStringConvertible {
-        case malformed(String)
-        var description: String {
-            switch self { case .malformed(let what): "log entries: \(what)" }
-        }
-    }
-
-    private static let lengthDelimited = UInt64(WireType.lengthDelimited.rawValue)
-    private static let varint = UInt64(WireType.varint.rawValue)
-
     static func pack(_ entries: [LogEntry]) -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(entries.reduce(0) { $0 + $1.body.count + 32 })
+        var sequence = WireFieldWriter(capacity: entries.reduce(0) { $0 + $1.body.count + 32 })
+        var message = WireFieldWriter(capacity: 64)
         for entry in entries {
-            let bodyLength = UInt64(entry.body.count)
-            let messageLength = 1 + Varint.encodedSize(of: entry.position)
-                + 1 + Varint.encodedSize(of: entry.accountID)
-                + 1 + Varint.encodedSize(of: UInt64(entry.kind.rawValue))
-                + 1 + Varint.encodedSize(of: bodyLength) + entry.body.count
-            bytes.append(WireType.lengthDelimited.rawValue)
-            Varint.append(UInt64(messageLength), to: &bytes)
-            bytes.append(UInt8(1 << 3 | Self.varint))
-            Varint.append(entry.position, to: &bytes)
-            bytes.append(UInt8(2 << 3 | Self.varint))
-            Varint.append(entry.accountID, to: &bytes)
-            bytes.append(UInt8(3 << 3 | Self.varint))
-            Varint.append(UInt64(entry.kind.rawValue), to: &bytes)
-            bytes.append(UInt8(4 << 3 | Self.lengthDelimited))
-            Varint.append(bodyLength, to: &bytes)
-            bytes.append(contentsOf: entry.body)
+            message.removeAll()
+            message.varint(1, entry.position)
+            message.varint(2, entry.accountID)
+            message.varint(3, UInt64(entry.kind.rawValue))
+            message.lengthDelimited(4, entry.body)
+            sequence.element(message.bytes)
         }
-        return bytes
+        return sequence.bytes
     }
 
     static func unpack(_ packed: [UInt8]) throws -> [LogEntry] {
         try packed.withUnsafeBytes { bytes in
             var entries: [LogEntry] = []
-            var offset = 0
-            while offset < bytes.count {
-                guard bytes[offset] == WireType.lengthDelimited.rawValue else {
-                    throw Problem.malformed("element \(entries.count) is not a message (wire type \(bytes[offset]))")
-                }
-                offset += 1
-                let length = try Self.varint(bytes, &offset, end: bytes.count)
-                guard length <= UInt64(bytes.count - offset) else { throw Problem.malformed("element \(entries.count) is truncated") }
-                let end = offset + Int(length)
-                entries.append(try Self.entry(bytes, from: offset, to: end, index: entries.count))
-                offset = end
-                guard entries.count <= WireLimits.defaults.maxElementCount else { throw Problem.malformed("too many entries") }
+            var reader = WireFieldReader(bytes: bytes, end: bytes.count, what: "log entries")
+            while !reader.isAtEnd {
+                let message = try reader.element(index: entries.count)
+                entries.append(try Self.entry(bytes, message, index: entries.count))
+                guard entries.count <= WireLimits.defaults.maxElementCount else { throw WireFieldReader.Problem("too many log entries") }
             }
             return entries
         }
     }
 
-    private static func entry(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int, index: Int) throws -> LogEntry {
+    private static func entry(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, index: Int) throws -> LogEntry {
         var position: UInt64?
         var accountID: UInt64?
         var kind: LogEntry.Kind?
         var body: [UInt8]?
-        var offset = start
-        while offset < end {
-            let key = try Self.varint(bytes, &offset, end: end)
-            let field = key >> 3
-            switch (field, key & 7) {
-            case (1, Self.varint): position = try Self.varint(bytes, &offset, end: end)
-            case (2, Self.varint): accountID = try Self.varint(bytes, &offset, end: end)
-            case (3, Self.varint):
-                let raw = try Self.varint(bytes, &offset, end: end)
+        var reader = WireFieldReader(bytes: bytes, start: range.lowerBound, end: range.upperBound, what: "log entry \(index)")
+        let varint = UInt64(WireType.varint.rawValue)
+        let lengthDelimited = UInt64(WireType.lengthDelimited.rawValue)
+        while !reader.isAtEnd {
+            let (field, wireType) = try reader.key()
+            switch (field, wireType) {
+            case (1, varint): position = try reader.varint()
+            case (2, varint): accountID = try reader.varint()
+            case (3, varint):
+                let raw = try reader.varint()
                 guard raw <= UInt64(UInt8.max), let value = LogEntry.Kind(rawValue: UInt8(raw)) else {
-                    throw Problem.malformed("entry \(index) has an unknown kind \(raw)")
+                    throw WireFieldReader.Problem("log entry \(index) has an unknown kind \(raw)")
                 }
                 kind = value
-            case (4, Self.lengthDelimited):
-                let length = try Self.varint(bytes, &offset, end: end)
-                guard length <= UInt64(end - offset) else { throw Problem.malformed("entry \(index) body is truncated") }
-                body = [UInt8](UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + Int(length)]))
-                offset += Int(length)
-            case (_, Self.varint):
-                _ = try Self.varint(bytes, &offset, end: end)
-            case (_, Self.lengthDelimited):
-                let length = try Self.varint(bytes, &offset, end: end)
-                guard length <= UInt64(end - offset) else { throw Problem.malformed("entry \(index) is truncated") }
-                offset += Int(length)
-            case (_, 1):
-                guard end - offset >= 8 else { throw Problem.malformed("entry \(index) is truncated") }
-                offset += 8
-            case (_, 5):
-                guard end - offset >= 4 else { throw Problem.malformed("entry \(index) is truncated") }
-                offset += 4
-            default:
-                throw Problem.malformed("entry \(index) field \(field) has wire type \(key & 7), expected another")
+            case (4, lengthDelimited): body = [UInt8](UnsafeRawBufferPointer(rebasing: bytes[try reader.lengthDelimited()]))
+            case (1...4, _): throw WireFieldReader.Problem("log entry \(index) field \(field) has wire type \(wireType)")
+            default: try reader.skip(wireType)
             }
         }
         guard let position, let accountID, let kind, let body else {
-            throw Problem.malformed("entry \(index) lacks position, accountID, kind or body")
+            throw WireFieldReader.Problem("log entry \(index) lacks position, accountID, kind or body")
         }
         return LogEntry(position: position, accountID: accountID, kind: kind, body: body)
-    }
-
-    private static func varint(_ bytes: UnsafeRawBufferPointer, _ offset: inout Int, end: Int) throws -> UInt64 {
-        do {
-            return try Varint.read(from: bytes, at: &offset, end: end)
-        } catch {
-            throw Problem.malformed("bad varint at byte \(offset)")
-        }
     }
 }

@@ -43,11 +43,11 @@ enum EventInputUnpacking {
     static func unpack(_ packed: [UInt8]) throws -> [EventInput] {
         try packed.withUnsafeBytes { bytes in
             var events: [EventInput] = []
-            var reader = PackedReader(bytes: bytes, end: bytes.count, what: "events")
+            var reader = WireFieldReader(bytes: bytes, end: bytes.count, what: "events")
             while !reader.isAtEnd {
                 let message = try reader.element(index: events.count)
                 events.append(try Self.event(bytes, message, index: events.count))
-                guard events.count <= WireLimits.defaults.maxElementCount else { throw PackedReader.Problem("too many events") }
+                guard events.count <= WireLimits.defaults.maxElementCount else { throw WireFieldReader.Problem("too many events") }
             }
             return events
         }
@@ -61,7 +61,7 @@ enum EventInputUnpacking {
         var uniqueID: String?
         var properties: [String: JSONValue] = [:]
         let what = "event \(index)"
-        var reader = PackedReader(bytes: bytes, start: range.lowerBound, end: range.upperBound, what: what)
+        var reader = WireFieldReader(bytes: bytes, start: range.lowerBound, end: range.upperBound, what: what)
         while !reader.isAtEnd {
             let (field, wireType) = try reader.key()
             switch (field, wireType) {
@@ -70,24 +70,24 @@ enum EventInputUnpacking {
             case (3, Self.fixed64): time = Date(timeIntervalSinceReferenceDate: Double(bitPattern: try reader.fixed64()))
             case (4, Self.lengthDelimited):
                 let body = UnsafeRawBufferPointer(rebasing: bytes[try reader.lengthDelimited()])
-                guard let decimal = WireRawValues.decimal(body) else { throw PackedReader.Problem("\(what) value is not plain decimal text") }
+                guard let decimal = WireRawValues.decimal(body) else { throw WireFieldReader.Problem("\(what) value is not plain decimal text") }
                 value = decimal
             case (5, Self.lengthDelimited): uniqueID = try Self.string(bytes, try reader.lengthDelimited(), what: "\(what) uniqueID")
             case (6, Self.lengthDelimited):
                 properties = try WireRawValues.jsonProperties(UnsafeRawBufferPointer(rebasing: bytes[try reader.lengthDelimited()]))
             case (1...6, _):
-                throw PackedReader.Problem("\(what) field \(field) has wire type \(wireType)")
+                throw WireFieldReader.Problem("\(what) field \(field) has wire type \(wireType)")
             default:
                 try reader.skip(wireType)
             }
         }
-        guard let metric, let profile else { throw PackedReader.Problem("\(what) lacks metric or profile") }
+        guard let metric, let profile else { throw WireFieldReader.Problem("\(what) lacks metric or profile") }
         return EventInput(metric: metric, profile: profile, time: time, value: value, uniqueID: uniqueID, properties: properties)
     }
 
     private static func profile(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, what: String) throws -> ProfileIdentifiers {
         var identifiers = ProfileIdentifiers()
-        var reader = PackedReader(bytes: bytes, start: range.lowerBound, end: range.upperBound, what: what)
+        var reader = WireFieldReader(bytes: bytes, start: range.lowerBound, end: range.upperBound, what: what)
         while !reader.isAtEnd {
             let (field, wireType) = try reader.key()
             switch (field, wireType) {
@@ -96,7 +96,7 @@ enum EventInputUnpacking {
             case (3, Self.lengthDelimited):
                 identifiers.externalID = try Self.string(bytes, try reader.lengthDelimited(), what: "\(what) externalID")
             case (1...3, _):
-                throw PackedReader.Problem("\(what) field \(field) has wire type \(wireType)")
+                throw WireFieldReader.Problem("\(what) field \(field) has wire type \(wireType)")
             default:
                 try reader.skip(wireType)
             }
@@ -106,7 +106,7 @@ enum EventInputUnpacking {
 
     private static func string(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, what: String) throws -> String {
         guard let text = WireRawValues.string(UnsafeRawBufferPointer(rebasing: bytes[range])) else {
-            throw PackedReader.Problem("\(what) is not valid UTF-8")
+            throw WireFieldReader.Problem("\(what) is not valid UTF-8")
         }
         return text
     }
@@ -118,49 +118,28 @@ enum EventInputUnpacking {
 /// optionals left out — the bytes of the synthesized encoding.
 enum EventInputPacking {
     static func pack(_ events: [EventInput]) throws -> [UInt8] {
-        var bytes: [UInt8] = []
-        var message: [UInt8] = []
-        var profile: [UInt8] = []
-        bytes.reserveCapacity(events.count * 160)
+        var sequence = WireFieldWriter(capacity: events.count * 160)
+        var message = WireFieldWriter(capacity: 256)
+        var profile = WireFieldWriter(capacity: 64)
         for event in events {
-            message.removeAll(keepingCapacity: true)
-            profile.removeAll(keepingCapacity: true)
-            if let email = event.profile.email { Self.text(1, email, into: &profile) }
-            if let phone = event.profile.phone { Self.text(2, phone, into: &profile) }
-            if let external = event.profile.externalID { Self.text(3, external, into: &profile) }
-            Self.text(1, event.metric, into: &message)
-            Self.bytes(2, profile, into: &message)
-            if let time = event.time {
-                Varint.append(3 << 3 | UInt64(WireType.fixed64.rawValue), to: &message)
-                withUnsafeBytes(of: time.timeIntervalSinceReferenceDate.bitPattern.littleEndian) { message.append(contentsOf: $0) }
-            }
+            profile.removeAll()
+            if let email = event.profile.email { profile.text(1, email) }
+            if let phone = event.profile.phone { profile.text(2, phone) }
+            if let external = event.profile.externalID { profile.text(3, external) }
+            message.removeAll()
+            message.text(1, event.metric)
+            message.lengthDelimited(2, profile.bytes)
+            if let time = event.time { message.fixed64(3, time.timeIntervalSinceReferenceDate.bitPattern) }
             if let value = event.value {
                 guard let text = WireRawValues.decimalText(value) else {
                     throw EncodingError.invalidValue(value, EncodingError.Context(codingPath: [], debugDescription: "a NaN Decimal cannot be encoded"))
                 }
-                Self.text(4, text, into: &message)
+                message.text(4, text)
             }
-            if let uniqueID = event.uniqueID { Self.text(5, uniqueID, into: &message) }
-            Self.bytes(6, try WireEncoder().encode(event.properties), into: &message)
-            bytes.append(WireType.lengthDelimited.rawValue)
-            Varint.append(UInt64(message.count), to: &bytes)
-            bytes.append(contentsOf: message)
+            if let uniqueID = event.uniqueID { message.text(5, uniqueID) }
+            message.lengthDelimited(6, try WireEncoder().encode(event.properties))
+            sequence.element(message.bytes)
         }
-        return bytes
-    }
-
-    private static func text(_ field: UInt64, _ value: String, into bytes: inout [UInt8]) {
-        Varint.append(field << 3 | UInt64(WireType.lengthDelimited.rawValue), to: &bytes)
-        var value = value
-        value.withUTF8 { utf8 in
-            Varint.append(UInt64(utf8.count), to: &bytes)
-            bytes.append(contentsOf: utf8)
-        }
-    }
-
-    private static func bytes(_ field: UInt64, _ body: [UInt8], into bytes: inout [UInt8]) {
-        Varint.append(field << 3 | UInt64(WireType.lengthDelimited.rawValue), to: &bytes)
-        Varint.append(UInt64(body.count), to: &bytes)
-        bytes.append(contentsOf: body)
+        return sequence.bytes
     }
 }

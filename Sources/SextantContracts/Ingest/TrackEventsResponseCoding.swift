@@ -42,44 +42,31 @@ enum EventOutcomePacking {
     private static let lengthDelimited = UInt64(WireType.lengthDelimited.rawValue)
 
     static func pack(_ outcomes: [EventOutcome]) throws -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(outcomes.count * 14)
+        var sequence = WireFieldWriter(capacity: outcomes.count * 14)
+        var message = WireFieldWriter(capacity: 32)
+        var errors = WireFieldWriter()
         let encoder = WireEncoder()
         for outcome in outcomes {
-            var errors: [UInt8] = []
-            for error in outcome.errors {
-                let body = try encoder.encode(error)
-                errors.append(WireType.lengthDelimited.rawValue)
-                Varint.append(UInt64(body.count), to: &errors)
-                errors.append(contentsOf: body)
-            }
-            let length = 1 + Varint.encodedSize(of: UInt64(outcome.status.rawValue))
-                + 1 + Varint.encodedSize(of: outcome.position)
-                + 1 + Varint.encodedSize(of: outcome.profileID)
-                + 1 + Varint.encodedSize(of: UInt64(errors.count)) + errors.count
-            bytes.append(WireType.lengthDelimited.rawValue)
-            Varint.append(UInt64(length), to: &bytes)
-            bytes.append(UInt8(1 << 3 | Self.varint))
-            Varint.append(UInt64(outcome.status.rawValue), to: &bytes)
-            bytes.append(UInt8(2 << 3 | Self.varint))
-            Varint.append(outcome.position, to: &bytes)
-            bytes.append(UInt8(3 << 3 | Self.varint))
-            Varint.append(outcome.profileID, to: &bytes)
-            bytes.append(UInt8(4 << 3 | Self.lengthDelimited))
-            Varint.append(UInt64(errors.count), to: &bytes)
-            bytes.append(contentsOf: errors)
+            errors.removeAll()
+            for error in outcome.errors { errors.element(try encoder.encode(error)) }
+            message.removeAll()
+            message.varint(1, UInt64(outcome.status.rawValue))
+            message.varint(2, outcome.position)
+            message.varint(3, outcome.profileID)
+            message.lengthDelimited(4, errors.bytes)
+            sequence.element(message.bytes)
         }
-        return bytes
+        return sequence.bytes
     }
 
     static func unpack(_ packed: [UInt8]) throws -> [EventOutcome] {
         try packed.withUnsafeBytes { bytes in
             var outcomes: [EventOutcome] = []
-            var reader = PackedReader(bytes: bytes, end: bytes.count, what: "outcomes")
+            var reader = WireFieldReader(bytes: bytes, end: bytes.count, what: "outcomes")
             while !reader.isAtEnd {
                 let message = try reader.element(index: outcomes.count)
                 outcomes.append(try Self.outcome(bytes, message, index: outcomes.count))
-                guard outcomes.count <= WireLimits.defaults.maxElementCount else { throw PackedReader.Problem("too many outcomes") }
+                guard outcomes.count <= WireLimits.defaults.maxElementCount else { throw WireFieldReader.Problem("too many outcomes") }
             }
             return outcomes
         }
@@ -90,21 +77,21 @@ enum EventOutcomePacking {
         var position: UInt64?
         var profileID: UInt64?
         var errors: [FieldError]?
-        var reader = PackedReader(bytes: bytes, start: range.lowerBound, end: range.upperBound, what: "outcome \(index)")
+        var reader = WireFieldReader(bytes: bytes, start: range.lowerBound, end: range.upperBound, what: "outcome \(index)")
         while !reader.isAtEnd {
             let (field, wireType) = try reader.key()
             switch (field, wireType) {
             case (1, Self.varint):
                 let raw = try reader.varint()
                 guard raw <= UInt64(UInt8.max), let value = EventOutcome.Status(rawValue: UInt8(raw)) else {
-                    throw PackedReader.Problem("outcome \(index) has an unknown status \(raw)")
+                    throw WireFieldReader.Problem("outcome \(index) has an unknown status \(raw)")
                 }
                 status = value
             case (2, Self.varint): position = try reader.varint()
             case (3, Self.varint): profileID = try reader.varint()
             case (4, Self.lengthDelimited):
                 let list = try reader.lengthDelimited()
-                var inner = PackedReader(bytes: bytes, start: list.lowerBound, end: list.upperBound, what: "outcome \(index) errors")
+                var inner = WireFieldReader(bytes: bytes, start: list.lowerBound, end: list.upperBound, what: "outcome \(index) errors")
                 var decoded: [FieldError] = []
                 while !inner.isAtEnd {
                     let element = try inner.element(index: decoded.count)
@@ -116,78 +103,9 @@ enum EventOutcomePacking {
             }
         }
         guard let status, let position, let profileID, let errors else {
-            throw PackedReader.Problem("outcome \(index) lacks status, position, profileID or errors")
+            throw WireFieldReader.Problem("outcome \(index) lacks status, position, profileID or errors")
         }
         return EventOutcome(status: status, position: position, profileID: profileID, errors: errors)
     }
 }
 
-/// Reads hand-packed wire bytes: keys, varints, length-delimited ranges and sequence elements,
-/// every length checked against the bytes that are there.
-struct PackedReader {
-    struct Problem: Error, CustomStringConvertible {
-        var description: String
-        init(_ description: String) { self.description = description }
-    }
-
-    let bytes: UnsafeRawBufferPointer
-    let end: Int
-    let what: String
-    private(set) var offset: Int
-
-    init(bytes: UnsafeRawBufferPointer, start: Int = 0, end: Int, what: String) {
-        self.bytes = bytes
-        self.offset = start
-        self.end = end
-        self.what = what
-    }
-
-    var isAtEnd: Bool { self.offset >= self.end }
-
-    mutating func varint() throws -> UInt64 {
-        do {
-            return try Varint.read(from: self.bytes, at: &self.offset, end: self.end)
-        } catch {
-            throw Problem("\(self.what): bad varint at byte \(self.offset)")
-        }
-    }
-
-    mutating func key() throws -> (field: UInt64, wireType: UInt64) {
-        let key = try self.varint()
-        return (key >> 3, key & 7)
-    }
-
-    mutating func lengthDelimited() throws -> Range<Int> {
-        let length = try self.varint()
-        guard length <= UInt64(self.end - self.offset) else { throw Problem("\(self.what) is truncated") }
-        defer { self.offset += Int(length) }
-        return self.offset..<self.offset + Int(length)
-    }
-
-    /// One sequence element holding a message: wire type 2, then a length-delimited body.
-    mutating func element(index: Int) throws -> Range<Int> {
-        guard self.bytes[self.offset] == WireType.lengthDelimited.rawValue else {
-            throw Problem("\(self.what): element \(index) is not a message (wire type \(self.bytes[self.offset]))")
-        }
-        self.offset += 1
-        return try self.lengthDelimited()
-    }
-
-    mutating func fixed64() throws -> UInt64 {
-        guard self.end - self.offset >= 8 else { throw Problem("\(self.what) is truncated") }
-        defer { self.offset += 8 }
-        return UnsafeRawBufferPointer(rebasing: self.bytes[self.offset..<self.offset + 8]).loadUnaligned(as: UInt64.self).littleEndian
-    }
-
-    mutating func skip(_ wireType: UInt64) throws {
-        switch wireType {
-        case 0: _ = try self.varint()
-        case 1, 5:
-            let size = wireType == 1 ? 8 : 4
-            guard self.end - self.offset >= size else { throw Problem("\(self.what) is truncated") }
-            self.offset += size
-        case 2: _ = try self.lengthDelimited()
-        default: throw Problem("\(self.what): unknown wire type \(wireType)")
-        }
-    }
-}
