@@ -38,14 +38,17 @@ extension LogBatch {
 enum LogEntryPacking {
     static func pack(_ entries: [LogEntry]) -> [UInt8] {
         var sequence = WireFieldWriter(capacity: entries.reduce(0) { $0 + $1.body.count + 32 })
-        var message = WireFieldWriter(capacity: 64)
         for entry in entries {
-            message.removeAll()
-            message.varint(1, entry.position)
-            message.varint(2, entry.accountID)
-            message.varint(3, UInt64(entry.kind.rawValue))
-            message.lengthDelimited(4, entry.body)
-            sequence.element(message.bytes)
+            // Replay's hottest loop: the message's length is computed so its fields go straight
+            // into the sequence (one key byte per field, fields 1-4).
+            let length = 1 + Varint.encodedSize(of: entry.position) + 1 + Varint.encodedSize(of: entry.accountID)
+                + 1 + Varint.encodedSize(of: UInt64(entry.kind.rawValue))
+                + 1 + Varint.encodedSize(of: UInt64(entry.body.count)) + entry.body.count
+            sequence.beginElement(length: length)
+            sequence.varint(1, entry.position)
+            sequence.varint(2, entry.accountID)
+            sequence.varint(3, UInt64(entry.kind.rawValue))
+            sequence.lengthDelimited(4, entry.body)
         }
         return sequence.bytes
     }

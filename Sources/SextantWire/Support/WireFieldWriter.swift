@@ -36,6 +36,13 @@ public struct WireFieldWriter {
         self.bytes.append(contentsOf: body)
     }
 
+    /// The start of a sequence element holding a message of `length` bytes, whose fields the caller
+    /// writes next: no intermediate buffer, for the hottest sequences.
+    public mutating func beginElement(length: Int) {
+        self.bytes.append(WireType.lengthDelimited.rawValue)
+        Varint.append(UInt64(length), to: &self.bytes)
+    }
+
     /// One element of a sequence field's body holding a message.
     public mutating func element(_ message: some Collection<UInt8>) {
         self.bytes.append(WireType.lengthDelimited.rawValue)
