@@ -44,6 +44,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // The system zlib (Debian: zlib1g-dev), for per-message compression.
@@ -105,6 +106,40 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Following ingest's log from a consuming service: resubscribe with backoff, apply in order,
+        // persist the position with the effects (LogApplier + SextantStore.LogCursor).
+        .target(
+            name: "SextantLogFollower",
+            dependencies: [
+                "SextantContracts",
+                "SextantRPC",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // What every service executable shares: options from flags and environment, structured
+        // logging, the Prometheus /metrics endpoint, the server's run loop and graceful shutdown,
+        // clients for peer services, the `health` subcommand.
+        .target(
+            name: "SextantService",
+            dependencies: [
+                "SextantWire",
+                "SextantRPC",
+                "SextantRPCNIO",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),
