@@ -1,0 +1,348 @@
+import Foundation
+import GRDB
+public import SextantContracts
+import SextantStore
+
+/// An account as billing knows it, with its plan changes in schedule order.
+struct BillingAccount: Sendable {
+    struct Change: Sendable {
+        var effective: Date
+        var tier: Tier?
+        var requestedAt: Date
+    }
+
+    var id: UInt64
+    var timeZone: TimeZone
+    var currency: String
+    var createdAt: Date
+    /// By effective instant, then by the order they were recorded (a later one wins on the same instant).
+    var changes: [Change]
+
+    /// The changes as a `PlanSchedule`: each row sets the plan, so it becomes the model's action
+    /// from the plan before it (add, remove or change tier; nothing when it sets the email plan again).
+    var schedule: PlanSchedule {
+        var plan = Plan.emailOnly
+        var actions: [PlanChange] = []
+        for change in self.changes {
+            switch (plan.marketingAnalytics, change.tier) {
+            case (nil, nil): break
+            case (nil, let tier?): actions.append(PlanChange(effective: change.effective, action: .addMarketingAnalytics(tier)))
+            case (_?, nil): actions.append(PlanChange(effective: change.effective, action: .removeMarketingAnalytics))
+            case (_?, let tier?): actions.append(PlanChange(effective: change.effective, action: .changeTier(tier)))
+            }
+            plan = Plan(marketingAnalytics: change.tier)
+        }
+        // Built in order from the plan each action applies to, so it is always consistent.
+        return try! PlanSchedule(initialPlan: .emailOnly, changes: actions)
+    }
+
+    func plan(at instant: Date) -> Plan { self.schedule.plan(at: instant) }
+
+    func month(of instant: Date) -> CalendarMonth { CalendarMonth.containing(instant, in: self.timeZone) }
+}
+
+extension BillingStore {
+    // MARK: Reading state
+
+    func account(_ id: UInt64, _ db: Database) throws -> BillingAccount {
+        let key = Int64(bitPattern: id)
+        guard let row = try Row.fetchOne(db, sql: "SELECT time_zone, currency, created_at FROM accounts WHERE id = ?", arguments: [key]) else {
+            throw BillingError.accountNotFound(id)
+        }
+        let changes = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT effective, tier_limit, tier_price_minor, requested_at FROM plan_changes
+                WHERE account_id = ? ORDER BY effective, id
+                """,
+            arguments: [key]
+        ).map { row -> BillingAccount.Change in
+            let limit: Int64? = row[1]
+            let price: Int64? = row[2]
+            let tier = limit.flatMap { limit in price.map { Tier(activeProfileLimit: Int(limit), monthlyPrice: Money(minorUnits: $0)) } }
+            return BillingAccount.Change(
+                effective: Date(timeIntervalSinceReferenceDate: row[0]), tier: tier, requestedAt: Date(timeIntervalSinceReferenceDate: row[3]))
+        }
+        return BillingAccount(
+            id: id, timeZone: Self.timeZone(named: row[0]), currency: row[1], createdAt: Date(timeIntervalSinceReferenceDate: row[2]),
+            changes: changes)
+    }
+
+    /// Profiles with at least one event in `[asOf − lookBackMonths calendar months, asOf]` (both
+    /// ends inclusive, months in the account's time zone).
+    func activeProfiles(_ account: BillingAccount, asOf: Date, _ db: Database) throws -> Int {
+        let calendar = Calendar.gregorian(in: account.timeZone)
+        let start = calendar.date(byAdding: .month, value: -self.lookBackMonths, to: asOf)!
+        let firstMonth = account.month(of: start).index
+        let lastMonth = account.month(of: asOf).index
+        return try Int.fetchOne(
+            db,
+            sql: """
+                SELECT COUNT(DISTINCT profile_id) FROM profile_months
+                WHERE account_id = ?1 AND month BETWEEN ?2 AND ?3
+                  AND (month > ?2 OR last_event >= ?4) AND (month < ?3 OR first_event <= ?5)
+                """,
+            arguments: [
+                Int64(bitPattern: account.id), firstMonth, lastMonth, start.timeIntervalSinceReferenceDate,
+                asOf.timeIntervalSinceReferenceDate,
+            ]) ?? 0
+    }
+
+    /// Profiles with an event in the look-back window ending with `month`: that month and the
+    /// `lookBackMonths − 1` before it, whole months. The count a month's invoice uses.
+    func activeProfiles(_ account: BillingAccount, in month: CalendarMonth, _ db: Database) throws -> Int {
+        try Int.fetchOne(
+            db,
+            sql: "SELECT COUNT(DISTINCT profile_id) FROM profile_months WHERE account_id = ? AND month BETWEEN ? AND ?",
+            arguments: [Int64(bitPattern: account.id), month.index - self.lookBackMonths + 1, month.index]) ?? 0
+    }
+
+    /// The month-end counts of every month in `months`, in one pass over the account's activity:
+    /// a profile active in month m counts in months m ... m + lookBack − 1.
+    func activeProfiles(_ account: BillingAccount, months: ClosedRange<Int>, _ db: Database) throws -> [Int] {
+        var difference = [Int](repeating: 0, count: months.count + 1)
+        let rows = try Row.fetchCursor(
+            db,
+            sql: "SELECT profile_id, month FROM profile_months WHERE account_id = ? AND month BETWEEN ? AND ? ORDER BY profile_id, month",
+            arguments: [Int64(bitPattern: account.id), months.lowerBound - self.lookBackMonths + 1, months.upperBound])
+        var profile: Int64 = 0
+        var coveredThrough = Int.min
+        while let row = try rows.next() {
+            let rowProfile: Int64 = row[0]
+            let month: Int = row[1]
+            if rowProfile != profile || coveredThrough == Int.min {
+                profile = rowProfile
+                coveredThrough = months.lowerBound - 1
+            }
+            let low = max(month, coveredThrough + 1)
+            let high = min(month + self.lookBackMonths - 1, months.upperBound)
+            guard low <= high else { continue }
+            difference[low - months.lowerBound] += 1
+            difference[high - months.lowerBound + 1] -= 1
+            coveredThrough = high
+        }
+        var counts: [Int] = []
+        counts.reserveCapacity(months.count)
+        var running = 0
+        for offset in 0..<months.count {
+            running += difference[offset]
+            counts.append(running)
+        }
+        return counts
+    }
+
+    // MARK: The contract's answers
+
+    /// `GetPlan`.
+    public func plan(accountID: UInt64) throws -> AccountPlan {
+        let account = try self.database.read { try self.account(accountID, $0) }
+        return self.accountPlan(account)
+    }
+
+    /// `ChangePlan`: validated, rounded to the start of the local day, and recorded.
+    public func changePlan(_ request: ChangePlanRequest) async throws -> AccountPlan {
+        let account = try await self.database.write { db -> BillingAccount in
+            let account = try self.account(request.accountID, db)
+            let now = self.now()
+            let tier: Tier?
+            if request.marketingAnalytics {
+                let tiers = self.prices.marketingAnalyticsTiers
+                if let limit = request.tierActiveProfileLimit {
+                    guard let found = Int(exactly: limit).flatMap({ tiers.tier(withLimit: $0) }) else {
+                        let limits = tiers.tiers.map { $0.activeProfileLimit.grouped }.joined(separator: ", ")
+                        throw BillingError.invalid("tierActiveProfileLimit: \(limit) is not a tier; the tiers are \(limits)")
+                    }
+                    tier = found
+                } else {
+                    let active = try self.activeProfiles(account, asOf: now, db)
+                    guard let covering = tiers.tier(covering: active) else {
+                        throw BillingError.failedPrecondition(
+                            "account \(request.accountID) has \(active.grouped) active profiles, more than the largest tier (\(tiers.largest.name)); name a tier explicitly")
+                    }
+                    tier = covering
+                }
+            } else {
+                guard request.tierActiveProfileLimit == nil else {
+                    throw BillingError.invalid("tierActiveProfileLimit: must be absent when marketingAnalytics is false")
+                }
+                tier = nil
+            }
+            let effective = Self.startOfDay(request.effective ?? now, in: account.timeZone)
+            let creationDay = Self.startOfDay(account.createdAt, in: account.timeZone)
+            guard effective >= creationDay else {
+                throw BillingError.invalid(
+                    "effective: \(Self.localDate(effective, in: account.timeZone)) is before the account's creation on \(Self.localDate(account.createdAt, in: account.timeZone)) (\(account.timeZone.identifier))")
+            }
+            try db.execute(
+                sql: "INSERT INTO plan_changes (account_id, effective, tier_limit, tier_price_minor, requested_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [
+                    Int64(bitPattern: account.id), effective.timeIntervalSinceReferenceDate, tier.map { Int64($0.activeProfileLimit) },
+                    tier?.monthlyPrice.minorUnits, now.timeIntervalSinceReferenceDate,
+                ])
+            return try self.account(request.accountID, db)
+        }
+        return self.accountPlan(account)
+    }
+
+    /// `GetUsage`.
+    public func usage(_ request: UsageRequest) throws -> UsageReport {
+        let asOf = request.asOf ?? self.now()
+        let (account, active, position) = try self.database.read { db in
+            let account = try self.account(request.accountID, db)
+            return (account, try self.activeProfiles(account, asOf: asOf, db), try LogCursor.read(db))
+        }
+        let tiers = self.prices.marketingAnalyticsTiers
+        let usage = Usage(activeProfiles: active, plan: account.plan(at: asOf), tiers: tiers)
+        return UsageReport(
+            accountID: account.id, asOf: asOf, lookBackMonths: UInt32(self.lookBackMonths), activeProfiles: Int64(active),
+            tier: usage.purchasedTier.map(Self.tierInfo), headroom: usage.headroom.map(Int64.init),
+            usedBasisPoints: usage.limit.map { Int64(active) * 10_000 / Int64($0) },
+            warning: usage.warning != nil, overLimit: usage.warning == .overLimit,
+            tierNeeded: tiers.tier(covering: active).map(Self.tierInfo), logPosition: position)
+    }
+
+    /// The longest series `GetMonthlyUsage` answers: 20 years.
+    public static let maximumMonths = 240
+
+    /// `GetMonthlyUsage`.
+    public func monthlyUsage(_ request: MonthlyUsageRequest) throws -> MonthlyUsage {
+        let now = self.now()
+        return try self.database.read { db in
+            let account = try self.account(request.accountID, db)
+            let to = try request.to.map { try Self.month(parsing: $0, field: "to") } ?? account.month(of: now)
+            let from = try request.from.map { try Self.month(parsing: $0, field: "from") } ?? to.advanced(by: -11)
+            guard from <= to else { throw BillingError.invalid("from: \(from) is after to: \(to)") }
+            guard to.index - from.index < Self.maximumMonths else {
+                throw BillingError.invalid("from ... to spans \(to.index - from.index + 1) months; at most \(Self.maximumMonths)")
+            }
+            let counts = try self.activeProfiles(account, months: from.index...to.index, db)
+            return MonthlyUsage(
+                accountID: account.id,
+                months: counts.enumerated().map { MonthUsage(month: from.advanced(by: $0.offset).description, activeProfiles: Int64($0.element)) })
+        }
+    }
+
+    /// `GetInvoice`.
+    public func invoice(_ request: InvoiceRequest) throws -> InvoiceView {
+        let month = try Self.month(parsing: request.month, field: "month")
+        let now = self.now()
+        return try self.database.read { db in
+            let account = try self.account(request.accountID, db)
+            let current = account.month(of: now)
+            let created = account.month(of: account.createdAt)
+            guard month >= created else {
+                throw BillingError.invalid("month: account \(account.id) was created in \(created); there is no invoice for \(month)")
+            }
+            guard month <= current else {
+                throw BillingError.failedPrecondition("month \(month) has not begun in the account's time zone (the current month is \(current))")
+            }
+            let active = try self.activeProfiles(account, in: month, db)
+            return self.invoiceView(account, month: month, activeProfiles: active, current: current)
+        }
+    }
+
+    /// `ListInvoices`: from the account's creation month to the current one, newest first.
+    public func invoices(accountID: UInt64) throws -> InvoiceList {
+        let now = self.now()
+        return try self.database.read { db in
+            let account = try self.account(accountID, db)
+            let current = account.month(of: now)
+            let created = min(account.month(of: account.createdAt), current)
+            let counts = try self.activeProfiles(account, months: created.index...current.index, db)
+            let invoices = counts.enumerated().reversed().map { offset, active in
+                self.invoiceView(account, month: created.advanced(by: offset), activeProfiles: active, current: current)
+            }
+            return InvoiceList(invoices: invoices)
+        }
+    }
+
+    /// `GetEntitlements`.
+    public func entitlements(accountID: UInt64) throws -> EntitlementsView {
+        let account = try self.database.read { try self.account(accountID, $0) }
+        let entitlements = Entitlements(plan: account.plan(at: self.now()))
+        return EntitlementsView(
+            accountID: accountID, marketingAnalytics: entitlements.plan.hasMarketingAnalytics,
+            features: entitlements.features.map(\.rawValue).sorted(), customMetricLimit: UInt32(entitlements.customMetricLimit))
+    }
+
+    /// `ListTiers`.
+    public func tiers() -> TierList {
+        TierList(
+            currency: self.prices.currency, emailPlanMonthlyPriceMinor: self.prices.emailPlanMonthlyPrice.minorUnits,
+            tiers: self.prices.marketingAnalyticsTiers.tiers.map(Self.tierInfo))
+    }
+
+    /// The last applied log position.
+    public func position() throws -> UInt64 {
+        try self.database.read { try LogCursor.read($0) }
+    }
+
+    // MARK: Building answers
+
+    private func accountPlan(_ account: BillingAccount) -> AccountPlan {
+        AccountPlan(
+            accountID: account.id, current: Self.planView(account.plan(at: self.now())),
+            changes: account.changes.map {
+                ScheduledPlanChange(effective: $0.effective, plan: PlanView(marketingAnalytics: $0.tier.map(Self.tierInfo)), requestedAt: $0.requestedAt)
+            },
+            currency: self.prices.currency)
+    }
+
+    private func invoiceView(_ account: BillingAccount, month: CalendarMonth, activeProfiles: Int, current: CalendarMonth) -> InvoiceView {
+        let invoice = Invoice(month: month, timeZone: account.timeZone, schedule: account.schedule, activeProfiles: activeProfiles, prices: self.prices)
+        return InvoiceView(
+            accountID: account.id, month: month.description, currency: invoice.currency, activeProfiles: Int64(activeProfiles),
+            lines: invoice.lines.map(Self.lineView), totalMinor: invoice.total.minorUnits, final: month < current)
+    }
+
+    static func lineView(_ line: InvoiceLine) -> InvoiceLineView {
+        let description: String
+        switch line.item {
+        case .emailPlan:
+            description = "Email plan"
+        case .marketingAnalytics(let purchased, let billed):
+            if line.exceedsLargestTier {
+                description = "Marketing Analytics, \(billed.name) (active profiles exceed the largest tier; purchased: \(purchased.name))"
+            } else if billed != purchased {
+                description = "Marketing Analytics, \(billed.name) (tier needed; purchased: \(purchased.name))"
+            } else {
+                description = "Marketing Analytics, \(billed.name)"
+            }
+        }
+        return InvoiceLineView(
+            description: description, firstDay: UInt32(line.firstDay), lastDay: UInt32(line.lastDay), daysInMonth: UInt32(line.daysInMonth),
+            amountMinor: line.amount.minorUnits, exceedsLargestTier: line.exceedsLargestTier)
+    }
+
+    static func tierInfo(_ tier: Tier) -> TierInfo {
+        TierInfo(activeProfileLimit: Int64(tier.activeProfileLimit), monthlyPriceMinor: tier.monthlyPrice.minorUnits)
+    }
+
+    static func planView(_ plan: Plan) -> PlanView {
+        PlanView(marketingAnalytics: plan.marketingAnalytics.map(Self.tierInfo))
+    }
+
+    /// "YYYY-MM", strictly: four-digit year, two-digit month 01–12.
+    static func month(parsing text: String, field: String) throws -> CalendarMonth {
+        let utf8 = Array(text.utf8)
+        func digits(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for byte in utf8[range] {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            return value
+        }
+        guard utf8.count == 7, utf8[4] == UInt8(ascii: "-"), let year = digits(0..<4), let month = digits(5..<7), (1...12).contains(month) else {
+            throw BillingError.invalid("\(field): \"\(text)\" is not a month (YYYY-MM)")
+        }
+        return CalendarMonth(year: year, month: month)
+    }
+
+    /// "2025-03-05": the local date of an instant.
+    static func localDate(_ instant: Date, in timeZone: TimeZone) -> String {
+        let parts = Calendar.gregorian(in: timeZone).dateComponents([.year, .month, .day], from: instant)
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(parts.year!)-\(two(parts.month!))-\(two(parts.day!))"
+    }
+}
