@@ -7,7 +7,7 @@ public enum IngestError: Error, Sendable, Hashable, RPCErrorConvertible, CustomS
     case profileNotFound(String)
     case eventNotFound(UInt64)
     case invalid([FieldError])
-    case customMetricLimit(accountID: UInt64, plan: Plan, limit: Int)
+    case customMetricLimit(accountID: UInt64, limit: Int)
     case customMetricExists(String)
 
     public var description: String {
@@ -16,9 +16,10 @@ public enum IngestError: Error, Sendable, Hashable, RPCErrorConvertible, CustomS
         case .profileNotFound(let what): "no profile \(what)"
         case .eventNotFound(let position): "no event \(position) in this account"
         case .invalid(let errors): "invalid request: " + errors.map(\.description).joined(separator: "; ")
-        case .customMetricLimit(let account, let plan, let limit):
-            "custom metric limit reached: account \(account) on the \(plan == .email ? "email" : "Marketing Analytics") plan may define \(limit) custom metric\(limit == 1 ? "" : "s")"
-                + (plan == .email ? "; Marketing Analytics allows \(CustomMetricLimit.limit(for: .marketingAnalytics))" : "")
+        case .customMetricLimit(let account, let limit):
+            "custom metric limit reached: account \(account) may define \(limit) custom metric\(limit == 1 ? "" : "s")"
+                + (limit < CustomMetricLimit.limit(for: .marketingAnalytics)
+                    ? "; the Marketing Analytics add-on allows \(CustomMetricLimit.limit(for: .marketingAnalytics))" : "")
         case .customMetricExists(let name): "a custom metric named \"\(name)\" already exists"
         }
     }
@@ -33,8 +34,10 @@ public enum IngestError: Error, Sendable, Hashable, RPCErrorConvertible, CustomS
     }
 }
 
-/// How many custom metrics an account may define. The only place that decides it: when
-/// billing-service owns entitlements, this is the function that asks it.
+/// How many custom metrics an account may define on each plan (1 without Marketing Analytics, 50
+/// with it). In the suite, ingest-service asks billing-service's entitlements instead (they follow
+/// plan changes); this is the rule when ingest runs on its own, and billing's `Entitlements` gives
+/// the same numbers.
 public enum CustomMetricLimit {
     public static func limit(for plan: Plan) -> Int {
         switch plan {

@@ -3,7 +3,13 @@ public import SextantRPC
 
 extension IngestService {
     /// A router answering every ingest method from `store`.
-    public static func router(store: IngestStore) -> RPCRouter {
+    ///
+    /// - Parameter customMetricLimit: asks billing-service for an account's custom-metric limit
+    ///   (its entitlements); nil: the limit of the plan recorded on the account. Its errors (billing
+    ///   unavailable, say) fail the call: a metric is never created without a known limit.
+    public static func router(
+        store: IngestStore, customMetricLimit: (@Sendable (_ accountID: UInt64) async throws -> Int)? = nil
+    ) -> RPCRouter {
         var router = RPCRouter()
         router.register(IngestService.createAccount, unary: { request, _ in try await store.createAccount(request) })
         router.register(IngestService.updateAccount, unary: { request, _ in try await store.updateAccount(request) })
@@ -24,8 +30,16 @@ extension IngestService {
         router.register(IngestService.upsertProfile, unary: { request, _ in try await store.upsertProfile(request) })
         router.register(IngestService.getProfile, unary: { request, _ in try store.profile(request) })
 
-        router.register(IngestService.createCustomMetric, unary: { request, _ in try await store.createCustomMetric(request) })
-        router.register(IngestService.listCustomMetrics, unary: { request, _ in try store.customMetrics(accountID: request.accountID) })
+        router.register(IngestService.createCustomMetric, unary: { request, _ in
+            _ = try store.account(request.accountID)
+            let limit = try await customMetricLimit?(request.accountID)
+            return try await store.createCustomMetric(request, limit: limit)
+        })
+        router.register(IngestService.listCustomMetrics, unary: { request, _ in
+            _ = try store.account(request.accountID)
+            let limit = try await customMetricLimit?(request.accountID)
+            return try store.customMetrics(accountID: request.accountID, limit: limit)
+        })
 
         router.register(IngestService.logHead, unary: { request, _ in
             if let accountID = request.accountID { _ = try store.account(accountID) }

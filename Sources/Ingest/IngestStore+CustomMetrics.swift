@@ -4,10 +4,12 @@ public import SextantContracts
 import SextantWire
 
 extension IngestStore {
-    /// Defines a custom metric, refused past the account's limit (``CustomMetricLimit``). The
-    /// count and the insert happen in one writer job, so two concurrent creations cannot both
-    /// pass the limit.
-    public func createCustomMetric(_ request: CreateCustomMetricRequest) async throws -> CustomMetric {
+    /// Defines a custom metric, refused past the account's limit. The count and the insert happen
+    /// in one writer job, so two concurrent creations cannot both pass the limit.
+    ///
+    /// - Parameter limit: the account's limit as billing-service's entitlements give it; nil: the
+    ///   limit of the plan recorded on the account (``CustomMetricLimit``), for ingest on its own.
+    public func createCustomMetric(_ request: CreateCustomMetricRequest, limit entitledLimit: Int? = nil) async throws -> CustomMetric {
         let problems = CustomMetricValidator.problems(in: request)
         guard problems.isEmpty else { throw IngestError.invalid(problems) }
         let now = self.clock()
@@ -15,9 +17,9 @@ extension IngestStore {
             let account = try db.account(request.accountID)
             let existing = try Int.fetchOne(
                 db, sql: "SELECT COUNT(*) FROM custom_metric WHERE account_id = ?", arguments: [Int64(account.id)]) ?? 0
-            let limit = CustomMetricLimit.limit(for: account.plan)
+            let limit = entitledLimit ?? CustomMetricLimit.limit(for: account.plan)
             guard existing < limit else {
-                throw IngestError.customMetricLimit(accountID: account.id, plan: account.plan, limit: limit)
+                throw IngestError.customMetricLimit(accountID: account.id, limit: limit)
             }
             let taken = try Bool.fetchOne(
                 db, sql: "SELECT 1 FROM custom_metric WHERE account_id = ? AND name = ?", arguments: [Int64(account.id), request.name]) ?? false
@@ -35,15 +37,15 @@ extension IngestStore {
         }
     }
 
-    /// The account's custom metrics and its limit.
-    public func customMetrics(accountID: UInt64) throws -> CustomMetricList {
+    /// The account's custom metrics and its limit (`limit`, from billing-service, or the plan's).
+    public func customMetrics(accountID: UInt64, limit entitledLimit: Int? = nil) throws -> CustomMetricList {
         try self.database.read { db in
             let account = try db.account(accountID)
             let decoder = WireDecoder()
             let metrics = try Data.fetchAll(
                 db, sql: "SELECT body FROM custom_metric WHERE account_id = ? ORDER BY id", arguments: [Int64(accountID)]
             ).map { try decoder.decode(CustomMetric.self, from: $0) }
-            return CustomMetricList(metrics: metrics, limit: UInt32(CustomMetricLimit.limit(for: account.plan)))
+            return CustomMetricList(metrics: metrics, limit: UInt32(entitledLimit ?? CustomMetricLimit.limit(for: account.plan)))
         }
     }
 }

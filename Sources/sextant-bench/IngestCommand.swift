@@ -64,7 +64,7 @@ struct IngestCommand: AsyncParsableCommand {
         // 2. Durable ingest through the service.
         let service = try await ServiceProcess.start("ingest-service", arguments: [
             "--listen", "127.0.0.1:0", "--data-dir", self.directory + "/service", "--pki-dir", self.directory + "/pki",
-            "--durability", durability.rawValue, "--log-level", "warning",
+            "--durability", durability.rawValue, "--log-level", "warning", "--metrics-listen", "off",
         ])
         let ingest = try await self.measureIngest(port: service.port, pki: pki, inputs: inputs)
         let ingestRSS = ProcessMemory.peakRSS(pid: service.pid)
@@ -85,7 +85,7 @@ struct IngestCommand: AsyncParsableCommand {
             }
             let replayService = try await ServiceProcess.start("ingest-service", arguments: [
                 "--listen", "127.0.0.1:0", "--data-dir", path, "--pki-dir", self.directory + "/pki", "--durability", "normal",
-                "--log-level", "warning",
+                "--log-level", "warning", "--metrics-listen", "off",
             ])
             let replay = try await self.measureReplay(port: replayService.port, pki: pki)
             let replayRSS = ProcessMemory.peakRSS(pid: replayService.pid)

@@ -1,12 +1,15 @@
 import ArgumentParser
 
-/// `sextant`: the admin command-line tool. Until the services exist it manages certificates and
-/// runs a demonstration of the RPC layer; later issues add `up`, accounts, keys, import and reports.
+/// `sextant`: the suite's command-line tool — run the suite locally (`up`), check it (`status`),
+/// and administer it over mutual TLS with the `admin` certificate.
 @main
 struct Sextant: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sextant",
         abstract: "Sextant: self-hosted customer analytics.",
-        subcommands: [CertsCommand.self, AccountsCommand.self, ImportCommand.self, RPCDemoCommand.self]
+        subcommands: [
+            UpCommand.self, StatusCommand.self, CertsCommand.self, AccountsCommand.self, KeysCommand.self, ImportCommand.self,
+            BillingCommand.self, RPCDemoCommand.self,
+        ]
     )
 }

@@ -25,7 +25,7 @@ final class IngestServiceHarness: @unchecked Sendable {
     func start(durability: String = "full") async throws -> ServiceProcess {
         let process = try await ServiceProcess.start("ingest-service", arguments: [
             "--listen", "127.0.0.1:0", "--data-dir", self.directory + "/data", "--pki-dir", self.directory + "/pki",
-            "--durability", durability, "--log-level", "warning",
+            "--durability", durability, "--log-level", "warning", "--metrics-listen", "127.0.0.1:0", "--entitlements", "plan",
         ])
         self.process = process
         return process

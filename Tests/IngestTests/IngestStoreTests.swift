@@ -299,13 +299,13 @@ import Testing
         }
         #expect(results.count { if case .success = $0 { true } else { false } } == 1)
         let refusal = try #require(results.compactMap { if case .failure(let error) = $0 { error as? IngestError } else { nil } }.first)
-        #expect(refusal == .customMetricLimit(accountID: account.id, plan: .email, limit: 1))
-        #expect(refusal.description.contains("may define 1 custom metric") && refusal.description.contains("Marketing Analytics allows 50"))
+        #expect(refusal == .customMetricLimit(accountID: account.id, limit: 1))
+        #expect(refusal.description.contains("may define 1 custom metric") && refusal.description.contains("Marketing Analytics add-on allows 50"))
         #expect(refusal.rpcError.code == .resourceExhausted)
 
         _ = try await temp.store.updateAccount(UpdateAccountRequest(accountID: account.id, plan: .marketingAnalytics))
         for index in 1..<50 { _ = try await temp.store.createCustomMetric(create("ma\(index)")) }
-        await #expect(throws: IngestError.customMetricLimit(accountID: account.id, plan: .marketingAnalytics, limit: 50)) {
+        await #expect(throws: IngestError.customMetricLimit(accountID: account.id, limit: 50)) {
             _ = try await temp.store.createCustomMetric(create("one too many"))
         }
         let list = try temp.store.customMetrics(accountID: account.id)

@@ -1,0 +1,205 @@
+import ArgumentParser
+import Foundation
+import SextantContracts
+import SextantRPC
+import SextantRPCNIO
+import SextantService
+
+/// `sextant up`: runs the whole suite on this machine — the six services as child processes,
+/// each with its own embedded SQLite database under the data directory, talking over mutual TLS
+/// with certificates from a suite CA made on first start — and, with `--demo`, loads a demo shop.
+/// Prints the API address, the dashboard address and an admin key; Ctrl-C stops everything
+/// gracefully.
+struct UpCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "up", abstract: "Run every Sextant service locally (Ctrl-C stops them).")
+
+    @Flag(help: "Load the demo shop (about 20,000 profiles over 18 months) on first start and print its admin key.")
+    var demo = false
+
+    @Option(help: ArgumentHelp("Profiles in the demo shop (tests use fewer).", visibility: .hidden))
+    var demoProfiles = 20_000
+
+    @Option(help: "Where every service keeps its data, the suite's certificates and the logs.")
+    var dataDir = "sextant-data"
+
+    @Option(help: "Address every port binds to.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The gateway's HTTP port (API and dashboard).")
+    var httpPort = 8080
+
+    @Option(help: "First of the RPC ports: gateway binary ingest at +0, ingest +1, attribution +2, insights +3, predictive +4, billing +5, gateway admin +6; metrics at +2000 each.")
+    var basePort = 7400
+
+    @Flag(help: "fsync every commit (survives power loss); the default for `up` survives a process crash.")
+    var fullDurability = false
+
+    func run() async throws {
+        let started = ContinuousClock.now
+        let dataDirectory = (self.dataDir as NSString).standardizingPath
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        let binaries = try SuiteBinaries.locate()
+        let pki = dataDirectory + "/pki"
+        try SuitePKI.ensure(at: pki)
+
+        let ports = SuitePorts(host: self.host, base: self.basePort, http: self.httpPort)
+        let logs = dataDirectory + "/logs"
+        var children: [SuiteChild] = []
+        let signals = ShutdownSignal()
+        do {
+            func start(_ kind: ServiceKind, _ extra: [String] = []) throws -> SuiteChild {
+                let child = try SuiteChild(
+                    name: kind.executableName, binaryDirectory: binaries,
+                    arguments: [
+                        "--listen", ports.rpc(kind).description, "--metrics-listen", ports.metrics(kind).description,
+                        "--data-dir", dataDirectory + "/" + kind.executableName, "--pki-dir", pki,
+                    ] + ports.peerArguments + extra,
+                    logDirectory: logs)
+                children.append(child)
+                return child
+            }
+            let durability = self.fullDurability ? "full" : "normal"
+            let ingest = try start(.ingest, ["--durability", durability])
+            _ = try await ingest.announced("ingest-service listening on ")
+            let followers = try [ServiceKind.billing, .attribution, .insights, .predictive].map { try start($0) }
+            for child in followers { _ = try await child.announced("\(child.name) listening on ") }
+            let gateway = try start(.gateway, ["--http-listen", ports.http.description, "--ingest-listen", ports.binaryIngest.description])
+            _ = try await gateway.announced("gateway listening on ")
+            let http = try await gateway.announced("gateway http on ")
+
+            let admin = try SuiteAdmin(pki: pki, ports: ports)
+            var demoKey: String?
+            if self.demo {
+                demoKey = try await DemoLoader(admin: admin, dataDirectory: dataDirectory, profiles: self.demoProfiles).loadIfNeeded()
+            }
+            let operatorKey = try? String(contentsOfFile: dataDirectory + "/gateway/operator-key", encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            await admin.close()
+
+            let elapsed = ContinuousClock.now - started
+            print("")
+            print("Sextant is up (\(String(format: "%.1f", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)) s).")
+            print("  API:        http://\(http)/api/v1   (OpenAPI: http://\(http)/api/v1/openapi.json)")
+            print("  Dashboard:  http://\(http)/")
+            if let demoKey { print("  Demo shop admin key:  \(demoKey)") }
+            if let operatorKey { print("  Operator key (all accounts):  \(operatorKey)") }
+            print("  Data and logs: \(dataDirectory)")
+            print("  Try:  curl -H 'Authorization: Bearer <key>' http://\(http)/api/v1/accounts")
+            print("Press Ctrl-C to stop.")
+            // One plain line for scripts and tests: the HTTP address, once everything is ready.
+            print("sextant listening on \(http)")
+
+            await Self.superviseUntilSignal(signals: signals, children: children)
+        } catch {
+            print("sextant up: \(error)")
+            for child in children.reversed() { await child.stop() }
+            throw ExitCode(1)
+        }
+        print("stopping…")
+        for child in children.reversed() { await child.stop() }
+        print("stopped")
+    }
+
+    /// Returns on SIGINT/SIGTERM. A service that exits on its own is started again (after 1 s,
+    /// then with growing waits up to 30 s if it keeps failing), with the same arguments and data:
+    /// its clients see `unavailable` meanwhile and recover by themselves.
+    static func superviseUntilSignal(signals: ShutdownSignal, children: [SuiteChild]) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await signals.wait() }
+            group.addTask {
+                var failures: [String: Int] = [:]
+                while !Task.isCancelled {
+                    for child in children where !child.isRunning {
+                        let count = failures[child.name, default: 0] + 1
+                        failures[child.name] = count
+                        let wait = min(30, 1 << min(count - 1, 5))
+                        print("\(child.name) exited (status \(child.process?.terminationStatus ?? -1)); restarting it in \(wait) s (see its log)")
+                        try? await Task.sleep(for: .seconds(wait))
+                        if Task.isCancelled { return }
+                        do {
+                            try child.launch()
+                            _ = try await child.announced("\(child.name) listening on ", timeout: .seconds(60))
+                            print("\(child.name) is back")
+                            failures[child.name] = 0
+                        } catch {
+                            print("\(child.name) did not come back: \(error)")
+                        }
+                    }
+                    try? await Task.sleep(for: .milliseconds(250))
+                }
+            }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+}
+
+/// The suite's ports, from a base (see `sextant up --help`).
+struct SuitePorts {
+    var host: String
+    var base: Int
+    var http: ServiceAddress
+
+    init(host: String, base: Int, http: Int) {
+        self.host = host
+        self.base = base
+        self.http = ServiceAddress(host: host, port: http)
+    }
+
+    func rpc(_ kind: ServiceKind) -> ServiceAddress {
+        ServiceAddress(host: self.host, port: self.base + kind.defaultPort - 7400)
+    }
+
+    func metrics(_ kind: ServiceKind) -> ServiceAddress {
+        ServiceAddress(host: self.host, port: self.base + 2_000 + kind.defaultPort - 7400)
+    }
+
+    var binaryIngest: ServiceAddress { ServiceAddress(host: self.host, port: self.base) }
+
+    var peerArguments: [String] {
+        [
+            "--ingest-address", self.rpc(.ingest).description, "--billing-address", self.rpc(.billing).description,
+            "--attribution-address", self.rpc(.attribution).description, "--insights-address", self.rpc(.insights).description,
+            "--predictive-address", self.rpc(.predictive).description,
+        ]
+    }
+}
+
+/// Where the service executables are: next to `sextant` itself. When `sextant` runs from a
+/// source checkout (`swift run`), missing ones are built first with the same configuration.
+enum SuiteBinaries {
+    static let names = ServiceKind.all.map(\.executableName)
+
+    static func locate() throws -> String {
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let directory = (executable as NSString).deletingLastPathComponent
+        let missing = Self.names.filter { !FileManager.default.isExecutableFile(atPath: directory + "/" + $0) }
+        guard !missing.isEmpty else { return directory }
+        guard FileManager.default.fileExists(atPath: "Package.swift") else {
+            throw SuiteError("missing next to sextant: \(missing.joined(separator: ", ")); build them with `swift build -c release`")
+        }
+        let configuration = directory.contains("/release") ? "release" : "debug"
+        print("building \(missing.joined(separator: ", ")) (\(configuration))…")
+        let build = Process()
+        build.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        build.arguments = ["swift", "build", "-c", configuration]
+        try build.run()
+        build.waitUntilExit()
+        guard build.terminationStatus == 0 else { throw SuiteError("building the services failed (swift build exited \(build.terminationStatus))") }
+        return directory
+    }
+}
+
+/// The suite CA and every identity's certificate, made on first start.
+enum SuitePKI {
+    static func ensure(at directory: String) throws {
+        if (try? CertificateAuthority.load(from: directory)) != nil { return }
+        let authority = try CertificateAuthority.generate()
+        try authority.write(to: directory)
+        for identity in ServiceIdentity.allKnown {
+            try authority.issue(for: identity, dnsNames: ["localhost", identity.name]).write(to: directory)
+        }
+        print("made a suite CA and \(ServiceIdentity.allKnown.count) certificates in \(directory)")
+    }
+}
