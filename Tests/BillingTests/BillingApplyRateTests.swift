@@ -28,6 +28,6 @@ import Testing
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print("billing apply: \(entries.count) entries in \(elapsed): \(Int(Double(entries.count) / seconds)) entries/s")
         #expect(try await store.appliedPosition() == log.position)
-        #expect(Double(entries.count) / seconds > 5_000)
+        #expect(Double(entries.count) / seconds > 1_000)
     }
 }

@@ -103,23 +103,20 @@ extension BillingStore {
         var difference = [Int](repeating: 0, count: months.count + 1)
         let rows = try Row.fetchCursor(
             db,
-            sql: "SELECT profile_id, month FROM profile_months WHERE account_id = ? AND month BETWEEN ? AND ? ORDER BY profile_id, month",
+            sql: "SELECT profile_id, month FROM profile_months WHERE account_id = ? AND month BETWEEN ? AND ? ORDER BY month",
             arguments: [Int64(bitPattern: account.id), months.lowerBound - self.lookBackMonths + 1, months.upperBound])
-        var profile: Int64 = 0
-        var coveredThrough = Int.min
+        // Rows come month by month, so each profile's months arrive in ascending order: counting
+        // a profile in months low...high only past the last month it was counted in counts it once.
+        var coveredThrough: [Int64: Int] = [:]
         while let row = try rows.next() {
-            let rowProfile: Int64 = row[0]
+            let profile: Int64 = row[0]
             let month: Int = row[1]
-            if rowProfile != profile || coveredThrough == Int.min {
-                profile = rowProfile
-                coveredThrough = months.lowerBound - 1
-            }
-            let low = max(month, coveredThrough + 1)
+            let low = max(month, (coveredThrough[profile] ?? months.lowerBound - 1) + 1)
             let high = min(month + self.lookBackMonths - 1, months.upperBound)
             guard low <= high else { continue }
             difference[low - months.lowerBound] += 1
             difference[high - months.lowerBound + 1] -= 1
-            coveredThrough = high
+            coveredThrough[profile] = high
         }
         var counts: [Int] = []
         counts.reserveCapacity(months.count)

@@ -100,6 +100,9 @@ private final class WriterState: @unchecked Sendable {
             switch entry.kind {
             case .event:
                 let fields = try EventFields.of(entry, decoder: self.decoder)
+                guard EventFields.plausibleTimes.contains(fields.time) else {
+                    throw BillingError.invalid("log entry \(entry.position): event time \(fields.time) s after 2001-01-01 is outside the years 1 to 9999")
+                }
                 let profile = self.survivor(of: fields.profileID, account: entry.accountID)
                 let indexer = self.timeZones[entry.accountID] ?? self.utc
                 let key = ActivityKey(account: entry.accountID, profile: profile, month: indexer.monthIndex(of: fields.time))
@@ -148,11 +151,13 @@ private final class WriterState: @unchecked Sendable {
         guard !self.pending.isEmpty else { return }
         let upsert = SQLiteStep(try db.cachedStatement(sql: """
             INSERT INTO profile_months (account_id, profile_id, month, first_event, last_event) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (account_id, profile_id, month) DO UPDATE SET
+            ON CONFLICT (account_id, month, profile_id) DO UPDATE SET
                 first_event = min(first_event, excluded.first_event),
                 last_event = max(last_event, excluded.last_event)
             """))
-        for (key, span) in self.pending {
+        // In key order: neighbouring rows share pages.
+        let ordered = self.pending.sorted { ($0.key.account, $0.key.month, $0.key.profile) < ($1.key.account, $1.key.month, $1.key.profile) }
+        for (key, span) in ordered {
             try upsert.run(
                 .integer(Int64(bitPattern: key.account)), .integer(Int64(bitPattern: key.profile)), .integer(Int64(key.month)),
                 .real(span.first), .real(span.last))
@@ -170,16 +175,27 @@ private final class WriterState: @unchecked Sendable {
         try db.execute(
             sql: "INSERT OR REPLACE INTO profile_merges (account_id, merged, survivor) VALUES (?, ?, ?)",
             arguments: [accountID, from, to])
-        try db.execute(
-            sql: """
-                INSERT INTO profile_months (account_id, profile_id, month, first_event, last_event)
-                SELECT account_id, ?, month, first_event, last_event FROM profile_months WHERE account_id = ? AND profile_id = ?
-                ON CONFLICT (account_id, profile_id, month) DO UPDATE SET
+        // The merged profile's months, one primary-key lookup per month of the account's range.
+        if let range = try Row.fetchOne(db, sql: "SELECT min(month), max(month) FROM profile_months WHERE account_id = ?", arguments: [accountID]),
+            let first = range[0] as Int?, let last = range[1] as Int?
+        {
+            let find = try db.cachedStatement(
+                sql: "SELECT first_event, last_event FROM profile_months WHERE account_id = ? AND month = ? AND profile_id = ?")
+            let upsert = try db.cachedStatement(sql: """
+                INSERT INTO profile_months (account_id, profile_id, month, first_event, last_event) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (account_id, month, profile_id) DO UPDATE SET
                     first_event = min(first_event, excluded.first_event),
                     last_event = max(last_event, excluded.last_event)
-                """,
-            arguments: [to, accountID, from])
-        try db.execute(sql: "DELETE FROM profile_months WHERE account_id = ? AND profile_id = ?", arguments: [accountID, from])
+                """)
+            let delete = try db.cachedStatement(sql: "DELETE FROM profile_months WHERE account_id = ? AND month = ? AND profile_id = ?")
+            for month in first...last {
+                guard let row = try Row.fetchOne(find, arguments: [accountID, month, from]) else { continue }
+                let firstEvent: Double = row[0]
+                let lastEvent: Double = row[1]
+                try upsert.execute(arguments: [accountID, to, month, firstEvent, lastEvent])
+                try delete.execute(arguments: [accountID, month, from])
+            }
+        }
         self.survivors[account, default: [:]][mergedRoot] = survivorRoot
     }
 

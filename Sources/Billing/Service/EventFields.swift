@@ -15,6 +15,10 @@ struct EventFields {
     /// Seconds since 2001-01-01T00:00:00Z.
     var time: Double
 
+    /// Instants billing can place in a calendar month: the years 1 to 9999, in seconds since
+    /// 2001-01-01 (ingest accepts only 2000-01-01 to a year ahead, so this only stops corrupt data).
+    static let plausibleTimes: ClosedRange<Double> = -63_000_000_000...252_000_000_000
+
     static func read(_ body: [UInt8]) -> EventFields? {
         body.withUnsafeBytes { bytes -> EventFields? in
             var reader = WireFieldReader(bytes: bytes, end: bytes.count, what: "event")
