@@ -31,6 +31,10 @@ let package = Package(
         .library(name: "SextantContracts", targets: ["SextantContracts"]),
         .executable(name: "sextant", targets: ["sextant"]),
         .executable(name: "ingest-service", targets: ["ingest-service"]),
+        .executable(name: "attribution-service", targets: ["attribution-service"]),
+        .executable(name: "insights-service", targets: ["insights-service"]),
+        .executable(name: "predictive-service", targets: ["predictive-service"]),
+        .executable(name: "billing-service", targets: ["billing-service"]),
         .executable(name: "sextant-bench", targets: ["sextant-bench"]),
     ],
     dependencies: [
@@ -117,6 +121,8 @@ let package = Package(
             dependencies: [
                 "SextantContracts",
                 "SextantRPC",
+                "SextantStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -131,6 +137,8 @@ let package = Package(
             dependencies: [
                 "SextantWire",
                 "SextantRPC",
+                "SextantContracts",
+                "SextantLogFollower",
                 "SextantRPCNIO",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -163,7 +171,15 @@ let package = Package(
         // usage, invoices, plan changes and entitlements, tested with plain data.
         .target(
             name: "Billing",
-            dependencies: [],
+            dependencies: [
+                "SextantWire",
+                "SextantContracts",
+                "SextantRPC",
+                "SextantStore",
+                "SextantLogFollower",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -172,6 +188,13 @@ let package = Package(
         .target(
             name: "Predictive",
             dependencies: [],
+            swiftSettings: swiftSettings
+        ),
+
+        // The demo shop for `sextant up --demo` (a seeded generator) and the parsers of `sextant import`.
+        .target(
+            name: "SextantDemo",
+            dependencies: ["SextantContracts", "SextantWire"],
             swiftSettings: swiftSettings
         ),
 
@@ -197,6 +220,9 @@ let package = Package(
                 "SextantRPCNIO",
                 "SextantContracts",
                 "SextantTesting",
+                "SextantService",
+                "SextantDemo",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -213,6 +239,7 @@ let package = Package(
                 "SextantContracts",
                 "SextantRPC",
                 "SextantRPCNIO",
+                "SextantService",
                 "SextantStore",
                 "SextantWire",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -225,6 +252,59 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .executableTarget(
+            name: "attribution-service",
+            dependencies: [
+                "SextantContracts",
+                "SextantLogFollower",
+                "SextantService",
+                "SextantStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "services/attribution-service",
+            exclude: ["Dockerfile"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "insights-service",
+            dependencies: [
+                "SextantContracts",
+                "SextantLogFollower",
+                "SextantService",
+                "SextantStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "services/insights-service",
+            exclude: ["Dockerfile"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "predictive-service",
+            dependencies: [
+                "SextantContracts",
+                "SextantLogFollower",
+                "SextantService",
+                "SextantStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "services/predictive-service",
+            exclude: ["Dockerfile"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "billing-service",
+            dependencies: [
+                "Billing",
+                "SextantContracts",
+                "SextantLogFollower",
+                "SextantService",
+                "SextantStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "services/billing-service",
+            exclude: ["Dockerfile"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "sextant-bench",
             dependencies: [
@@ -265,6 +345,7 @@ let package = Package(
                 "SextantStore",
                 "SextantTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -282,8 +363,36 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SextantDemoTests",
+            dependencies: ["SextantDemo", "SextantContracts", "SextantWire"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SextantLogFollowerTests",
+            dependencies: [
+                "SextantLogFollower",
+                "SextantContracts",
+                "SextantRPC",
+                "SextantStore",
+                "SextantTesting",
+                "Ingest",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "BillingTests",
-            dependencies: ["Billing"],
+            dependencies: [
+                "Billing",
+                "SextantContracts",
+                "SextantRPC",
+                "SextantWire",
+                "SextantStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

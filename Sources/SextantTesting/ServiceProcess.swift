@@ -28,8 +28,10 @@ public final class ServiceProcess: Sendable {
     }
 
     /// Starts `name` with `arguments` and waits (at most `timeout`) for its line
-    /// "<name> listening on <host>:<port>".
-    public static func start(_ name: String, arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(30)) async throws -> ServiceProcess {
+    /// "<name> listening on <host>:<port>" (or `marker` followed by the address).
+    public static func start(
+        _ name: String, arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(30), marker: String? = nil
+    ) async throws -> ServiceProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binaryDirectory + "/" + name)
         process.arguments = arguments
@@ -49,7 +51,7 @@ public final class ServiceProcess: Sendable {
             buffer.append(data)
         }
         try process.run()
-        let marker = "\(name) listening on "
+        let marker = marker ?? "\(name) listening on "
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let output = buffer.text

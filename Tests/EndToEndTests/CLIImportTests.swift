@@ -44,7 +44,7 @@ import Testing
 
         let first = try Self.sextant(["import", "--account", "1", file] + connection)
         #expect(first.status == 1, "an unreadable line makes the import report failure")
-        #expect(first.stderr.contains("line 11: not an event"))
+        #expect(first.stderr.contains("events.jsonl:11: json: not an event"))
         #expect(first.stderr.contains("2500/2500 acknowledged: 2500 stored, 0 duplicates"))
         let second = try Self.sextant(["import", "--account", "1", "--batch", "700", file] + connection)
         #expect(second.stderr.contains("2500/2500 acknowledged: 0 stored, 2500 duplicates"))
