@@ -1,0 +1,166 @@
+import Logging
+import HTTPTypes
+import Foundation
+import SextantWire
+
+/// The JSON Schemas of the API's bodies, by name (`#/components/schemas/<name>`). Routes name
+/// their request and response schemas; a test checks every name a route uses is here.
+enum OpenAPISchemas {
+    static func ref(_ name: String) -> JSONValue { .object(["$ref": .string("#/components/schemas/\(name)")]) }
+
+    private static func type(_ name: String, _ extra: [String: JSONValue] = [:]) -> JSONValue {
+        .object(extra.merging(["type": .string(name)]) { $1 })
+    }
+    private static var string: JSONValue { type("string") }
+    private static var integer: JSONValue { type("integer") }
+    private static var boolean: JSONValue { type("boolean") }
+    private static var time: JSONValue { type("string", ["format": .string("date-time")]) }
+    private static var anyObject: JSONValue { type("object") }
+    private static func nullable(_ schema: JSONValue) -> JSONValue { .object(["oneOf": .array([schema, type("null")])]) }
+    private static func array(_ items: JSONValue) -> JSONValue { type("array", ["items": items]) }
+    private static func enumeration(_ values: [String]) -> JSONValue { type("string", ["enum": .strings(values)]) }
+    private static func object(_ properties: [String: JSONValue], required: [String] = [], description: String? = nil) -> JSONValue {
+        var fields: [String: JSONValue] = ["type": .string("object"), "properties": .object(properties)]
+        if !required.isEmpty { fields["required"] = .strings(required) }
+        if let description { fields["description"] = .string(description) }
+        return .object(fields)
+    }
+    /// A decimal number, as a JSON number or a string of plain decimal digits.
+    private static var decimal: JSONValue {
+        .object(["oneOf": .array([type("number"), type("string", ["pattern": .string("^-?[0-9]+(\\.[0-9]+)?$")])])])
+    }
+
+    static var all: [String: JSONValue] {
+        let windows = object(Dictionary(uniqueKeysWithValues: AccountJSON.windowFields.map { ($0.name, integer) }))
+        let identifiers = object(["email": string, "phone": string, "external_id": string])
+        let fieldError = object(["field": string, "reason": string], required: ["field", "reason"])
+        let tier = object(["active_profile_limit": integer, "monthly_price": ref("Money")], required: ["active_profile_limit", "monthly_price"])
+        let planView = object(["marketing_analytics": boolean, "tier": nullable(ref("Tier"))])
+        let outcome = object(
+            [
+                "index": integer, "status": enumeration(["stored", "duplicate", "rejected", "not_collected"]),
+                "position": nullable(integer), "profile_id": nullable(integer), "errors": array(ref("FieldError")),
+            ], required: ["index", "status", "errors"])
+        let key = object(
+            [
+                "id": string, "account_id": nullable(integer), "role": enumeration(["operator", "admin", "read-only", "ingest-only"]),
+                "name": string, "created_at": time, "last_used_at": nullable(time), "revoked_at": nullable(time),
+            ], required: ["id", "role", "name", "created_at"])
+        let account = object(
+            [
+                "id": integer, "name": string, "time_zone": string, "currency": string, "plan": enumeration(["email", "marketing_analytics"]),
+                "customer_hub_active": boolean, "attribution_windows": ref("AttributionWindows"), "sends_ordered_products": boolean,
+                "created_at": time, "updated_at": time,
+            ], required: ["id", "name", "time_zone", "currency", "plan", "created_at", "updated_at"])
+        let event = object(
+            [
+                "metric": string, "profile": ref("ProfileIdentifiers"),
+                "time": .object(["oneOf": .array([time, type("number")])]), "value": decimal, "unique_id": string,
+                "properties": anyObject,
+            ], required: ["metric", "profile"])
+        let profile = object(
+            [
+                "id": integer, "account_id": integer, "emails": array(string), "phones": array(string), "external_ids": array(string),
+                "properties": anyObject, "merged_profile_ids": array(integer), "created_at": time, "updated_at": time,
+            ], required: ["id", "account_id"])
+        let filter = object(
+            ["property": string, "op": enumeration(CustomMetricJSON.operators.map(\.1)), "operand": .object([:])], required: ["property", "op"])
+        let source = object(["metric": string, "filters": array(filter)], required: ["metric"])
+        let aggregation = object(["type": enumeration(["count", "value"]), "property": string], required: ["type"])
+        let invoice = object(
+            [
+                "account_id": integer, "month": string, "currency": string, "active_profiles": integer,
+                "lines": array(object([
+                    "description": string, "first_day": integer, "last_day": integer, "days_in_month": integer, "amount": ref("Money"),
+                    "exceeds_largest_tier": boolean,
+                ])),
+                "total": ref("Money"), "final": boolean,
+            ], required: ["account_id", "month", "currency", "lines", "total", "final"])
+        return [
+            "Error": object(
+                ["error": object(["code": string, "message": string, "details": array(ref("FieldError")), "service": string], required: ["code", "message"])],
+                required: ["error"]),
+            "FieldError": fieldError,
+            "Money": object(
+                ["amount_minor": integer, "currency": string, "amount": type("string", ["pattern": .string("^-?[0-9]+\\.[0-9]{2}$")])],
+                required: ["amount_minor", "currency", "amount"], description: "Exact money: hundredths of the currency unit, and the same as decimal text."),
+            "Health": object(["service": string, "status": string], required: ["service", "status"]),
+            "Readiness": object(
+                [
+                    "ready": boolean,
+                    "services": array(object([
+                        "name": string, "status": enumeration(["serving", "not_serving", "unknown", "unavailable", "deadline_exceeded", "error"]),
+                        "message": string,
+                        "progress": nullable(object([
+                            "applied_position": integer, "known_head": integer, "lag": integer, "following": boolean, "last_applied_at": nullable(time),
+                        ])),
+                    ])),
+                    "error": ref("Error"),
+                ], required: ["ready", "services"]),
+            "OpenAPIDocument": object(["openapi": string, "info": anyObject, "paths": anyObject, "components": anyObject], required: ["openapi", "paths"]),
+            "AttributionWindows": windows,
+            "Account": account,
+            "AccountList": object(["accounts": array(ref("Account"))], required: ["accounts"]),
+            "CreateAccount": object(
+                [
+                    "name": string, "time_zone": string, "currency": string, "plan": enumeration(["email", "marketing_analytics"]),
+                    "customer_hub_active": boolean, "attribution_windows": ref("AttributionWindows"),
+                ], required: ["name"]),
+            "UpdateAccount": object(
+                ["name": string, "time_zone": string, "currency": string, "customer_hub_active": boolean, "attribution_windows": ref("AttributionWindows")]),
+            "Key": key,
+            "KeyList": object(["keys": array(ref("Key"))], required: ["keys"]),
+            "CreateKey": object(["role": enumeration(["admin", "read-only", "ingest-only"]), "name": string], required: ["role", "name"]),
+            "CreatedKey": object(["key": ref("Key"), "secret": string], required: ["key", "secret"], description: "The secret is shown only here."),
+            "ProfileIdentifiers": identifiers,
+            "Event": event,
+            "EventBatch": object(["events": array(ref("Event"))], required: ["events"]),
+            "EventOutcome": outcome,
+            "BatchResult": object(
+                [
+                    "stored": integer, "duplicates": integer, "rejected": integer, "not_collected": integer, "derived_events": integer,
+                    "head": nullable(integer), "outcomes": array(ref("EventOutcome")),
+                ], required: ["stored", "duplicates", "rejected", "not_collected", "outcomes"]),
+            "LoggedEvent": object(
+                [
+                    "position": integer, "account_id": integer, "profile_id": integer, "metric": string, "time": time, "received_at": time,
+                    "value": nullable(type("number")), "unique_id": nullable(string), "properties": anyObject, "derived_from": nullable(integer),
+                ], required: ["position", "account_id", "profile_id", "metric", "time"]),
+            "ProfileUpsert": object(["identifiers": ref("ProfileIdentifiers"), "properties": anyObject], required: ["identifiers"]),
+            "Profile": profile,
+            "CreateCustomMetric": object(["name": string, "sources": array(source), "aggregation": aggregation], required: ["name", "sources", "aggregation"]),
+            "CustomMetric": object(
+                ["id": integer, "account_id": integer, "name": string, "sources": array(source), "aggregation": aggregation, "created_at": time],
+                required: ["id", "name", "sources", "aggregation"]),
+            "CustomMetricList": object(["metrics": array(ref("CustomMetric")), "limit": integer], required: ["metrics", "limit"]),
+            "Tier": tier,
+            "PlanView": planView,
+            "AccountPlan": object(
+                [
+                    "account_id": integer, "currency": string, "current": ref("PlanView"),
+                    "changes": array(object(["effective": time, "plan": ref("PlanView"), "requested_at": time])),
+                ], required: ["account_id", "currency", "current", "changes"]),
+            "ChangePlan": object(
+                [
+                    "marketing_analytics": boolean, "tier_active_profile_limit": integer,
+                    "effective": type("string", ["description": .string("A day (YYYY-MM-DD, the account's time zone) or an RFC 3339 time; absent: now")]),
+                ], required: ["marketing_analytics"]),
+            "Usage": object(
+                [
+                    "account_id": integer, "as_of": time, "look_back_months": integer, "active_profiles": integer, "tier": nullable(ref("Tier")),
+                    "headroom": nullable(integer), "used_percent": nullable(string), "warning": boolean, "over_limit": boolean,
+                    "tier_needed": nullable(ref("Tier")), "log_position": integer,
+                ], required: ["account_id", "active_profiles", "warning", "over_limit"]),
+            "MonthlyUsage": object(
+                ["account_id": integer, "months": array(object(["month": string, "active_profiles": integer]))], required: ["account_id", "months"]),
+            "Invoice": invoice,
+            "InvoiceList": object(["invoices": array(ref("Invoice"))], required: ["invoices"]),
+            "Entitlements": object(
+                ["account_id": integer, "marketing_analytics": boolean, "features": array(string), "custom_metric_limit": integer],
+                required: ["account_id", "marketing_analytics", "features", "custom_metric_limit"]),
+            "TierList": object(
+                ["currency": string, "email_plan_monthly_price": ref("Money"), "tiers": array(ref("Tier"))],
+                required: ["currency", "email_plan_monthly_price", "tiers"]),
+        ]
+    }
+}
