@@ -1,0 +1,135 @@
+import Foundation
+@testable import Gateway
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Ingest
+import NIOCore
+import SextantContracts
+import SextantRPC
+import SextantTesting
+import SextantWire
+import SextantStore
+import Synchronization
+
+/// A settable monotonic clock for the rate limiter.
+final class ManualClock: Sendable {
+    private let base = ContinuousClock.now
+    private let offset = Mutex(Duration.zero)
+    var now: ContinuousClock.Instant { self.base + self.offset.withLock { $0 } }
+    func advance(_ duration: Duration) { self.offset.withLock { $0 += duration } }
+}
+
+/// The gateway's HTTP API over a real in-process ingest-service (a fresh SQLite store) and a
+/// billing stand-in, both reached through ``InProcessTransport`` as the `gateway` identity.
+final class GatewayHarness: Sendable {
+    let directory: String
+    let ingestStore: IngestStore
+    let keys: APIKeyStore
+    let clock = ManualClock()
+    let api: GatewayAPI
+
+    /// - Parameters:
+    ///   - rateLimits: default: high enough that no test but the rate-limit tests meets them.
+    ///   - ingestTransport / billingTransport: replace a backend (down, silent).
+    init(
+        rateLimits: RateLimiter.Configuration = .defaults { $0.burstLimit = 100_000; $0.steadyLimit = 1_000_000 },
+        configuration: GatewayConfiguration = .defaults,
+        deadline: Duration = .seconds(5),
+        ingestTransport: (any ClientTransport)? = nil,
+        billingTransport: (any ClientTransport)? = nil
+    ) throws {
+        self.directory = NSTemporaryDirectory() + "sextant-gateway-\(UUID().uuidString)"
+        let store = try IngestStore.open(path: self.directory + "/ingest.sqlite", durability: .normal)
+        self.ingestStore = store
+        self.keys = try APIKeyStore.open(path: self.directory + "/gateway.sqlite", durability: .normal)
+        let ingestServer = RPCServer(router: IngestService.router(store: store))
+        let billingServer = RPCServer(router: FakeBilling.router(accountExists: { (try? store.account($0)) != nil }))
+        let ingest = Downstream(
+            name: "ingest-service", client: RPCClient(transport: ingestTransport ?? InProcessTransport(server: ingestServer, caller: .gateway)),
+            deadline: deadline)
+        let billing = Downstream(
+            name: "billing-service", client: RPCClient(transport: billingTransport ?? InProcessTransport(server: billingServer, caller: .gateway)),
+            deadline: deadline)
+        let clock = self.clock
+        self.api = GatewayAPI(
+            keys: self.keys,
+            backends: GatewayBackends(
+                ingest: ingest, billing: billing,
+                readiness: [ReadinessTarget(service: ingest, progressService: nil), ReadinessTarget(service: billing, progressService: BillingService.serviceName)]),
+            limiter: RateLimiter(configuration: rateLimits, clock: { clock.now }),
+            configuration: configuration)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: self.directory) }
+
+    /// Runs `body` with a client of the API (Hummingbird's in-process `.router` test mode).
+    func test<Value: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
+        let app = Application(router: self.api.router())
+        return try await app.test(.router) { client in try await body(client) }
+    }
+
+    func account(_ name: String = "Shop") async throws -> Account {
+        try await self.ingestStore.createAccount(CreateAccountRequest(name: name))
+    }
+
+    /// A new key's secret.
+    func key(_ role: APIKeyRole, account: UInt64?) throws -> String {
+        try self.keys.create(accountID: role == .operator ? nil : account, role: role, name: "test \(role.name)").secret
+    }
+}
+
+extension TestClientProtocol {
+    /// Sends a request with an optional key and JSON body.
+    func send(_ method: HTTPRequest.Method, _ uri: String, key: String? = nil, json: JSONValue? = nil, body: String? = nil) async throws -> TestResponse {
+        var headers = HTTPFields()
+        if let key { headers[.authorization] = "Bearer \(key)" }
+        var buffer: ByteBuffer?
+        if let json {
+            buffer = JSONBody.encode(json)
+            headers[.contentType] = "application/json"
+        } else if let body {
+            buffer = ByteBuffer(string: body)
+            headers[.contentType] = "application/json"
+        }
+        return try await self.executeRequest(uri: uri, method: method, headers: headers, body: buffer)
+    }
+}
+
+extension TestResponse {
+    /// The body as JSON (`null` when empty or not JSON).
+    var json: JSONValue {
+        guard self.body.readableBytes > 0 else { return .null }
+        return (try? JSONDecoder().decode(JSONValue.self, from: Data(self.body.readableBytesView))) ?? .null
+    }
+
+    /// `error.code` of an error body.
+    var errorCode: String? { self.json["error"]?["code"]?.stringValue }
+}
+
+extension JSONValue {
+    subscript(_ key: String) -> JSONValue? {
+        if case .object(let fields) = self { return fields[key] }
+        return nil
+    }
+
+    subscript(_ index: Int) -> JSONValue? {
+        if case .array(let elements) = self, elements.indices.contains(index) { return elements[index] }
+        return nil
+    }
+
+    var stringValue: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+
+    var numberValue: Decimal? {
+        if case .number(let number) = self { return number }
+        return nil
+    }
+
+    var arrayValue: [JSONValue] {
+        if case .array(let elements) = self { return elements }
+        return []
+    }
+}
