@@ -15,7 +15,8 @@ import SextantWire
 /// await transport.stop()                        // GOAWAY, let calls finish, close
 /// ```
 /// Clients must present a certificate signed by the suite CA; anything else fails the TLS
-/// handshake and never reaches the RPC layer.
+/// handshake and never reaches the RPC layer (unless ``Configuration/clientAuthentication`` says
+/// otherwise for a public port).
 public final class NIOServerTransport: Sendable {
     /// Where handlers run.
     public struct HandlerExecution: Sendable, Hashable {
@@ -33,6 +34,28 @@ public final class NIOServerTransport: Sendable {
         public static let global = HandlerExecution(kind: .global)
     }
 
+    /// How clients prove who they are.
+    public struct ClientAuthentication: Sendable, Hashable {
+        enum Kind: Hashable {
+            case mutualTLS
+            case none(callerIdentity: ServiceIdentity)
+        }
+
+        let kind: Kind
+
+        /// Clients must present a certificate from the suite CA; each call's caller is the
+        /// identity it names (the default, and what every service port uses).
+        public static let mutualTLS = ClientAuthentication(kind: .mutualTLS)
+
+        /// TLS without client certificates: none is requested or checked, and every call arrives
+        /// with the caller `callerIdentity`, so that only methods allowing that identity can be
+        /// called. For a public port where calls authenticate themselves in their metadata (the
+        /// gateway's binary ingest port, with API keys); never for a suite service's port.
+        public static func none(callerIdentity: ServiceIdentity) -> ClientAuthentication {
+            ClientAuthentication(kind: .none(callerIdentity: callerIdentity))
+        }
+    }
+
     /// Server settings.
     public struct Configuration: Sendable {
         /// Connection-level settings (frame size, windows, streams, compression, keepalive).
@@ -42,6 +65,8 @@ public final class NIOServerTransport: Sendable {
         public var handlerExecution: HandlerExecution
         /// How long a graceful shutdown waits for calls in flight before closing. Default: 10 s.
         public var shutdownGracePeriod: Duration
+        /// How clients authenticate. Default: ``ClientAuthentication/mutualTLS``.
+        public var clientAuthentication: ClientAuthentication = .mutualTLS
 
         /// The defaults listed on each property.
         public static var defaults: Configuration {
@@ -110,7 +135,12 @@ public final class NIOServerTransport: Sendable {
     /// - Throws: When the TLS configuration is unusable or the address cannot be bound.
     @discardableResult
     public func start() async throws -> SocketAddress {
-        let sslContext = try NIOSSLContext(configuration: self.tls.makeServerConfiguration())
+        let tlsConfiguration: TLSConfiguration
+        switch self.configuration.clientAuthentication.kind {
+        case .mutualTLS: tlsConfiguration = self.tls.makeServerConfiguration()
+        case .none: tlsConfiguration = self.tls.makeServerConfigurationWithoutClientCertificates()
+        }
+        let sslContext = try NIOSSLContext(configuration: tlsConfiguration)
         let server = self.server
         let configuration = self.configuration
         let registry = self.registry

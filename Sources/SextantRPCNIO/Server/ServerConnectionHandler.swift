@@ -161,10 +161,16 @@ final class ServerConnectionHandler: ChannelInboundHandler {
             self.receivedPreface = true
             // Data arrived, so the TLS handshake is complete: the client's certificate is known.
             // A certificate from the suite CA that names no service identity gets no connection.
-            do {
-                self.caller = try PeerIdentity.read(from: context.pipeline.syncOperations)
-            } catch {
-                throw FrameError(code: .protocolError, message: "the client certificate names no Sextant service identity")
+            switch self.configuration.clientAuthentication.kind {
+            case .none(let callerIdentity):
+                // No certificate was asked for: every call carries the port's fixed caller.
+                self.caller = callerIdentity
+            case .mutualTLS:
+                do {
+                    self.caller = try PeerIdentity.read(from: context.pipeline.syncOperations)
+                } catch {
+                    throw FrameError(code: .protocolError, message: "the client certificate names no Sextant service identity")
+                }
             }
         }
     }

@@ -144,6 +144,20 @@ public struct TLSIdentity: Sendable {
         return configuration
     }
 
+    /// The configuration of a server that asks for no client certificate: TLS 1.3, this
+    /// certificate, ALPN as ``makeServerConfiguration()``; clients authenticate some other way.
+    ///
+    /// - Returns: a configuration for `NIOSSLContext(configuration:)`.
+    public func makeServerConfigurationWithoutClientCertificates() -> TLSConfiguration {
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: self.certificateChain.map { .certificate($0) },
+            privateKey: .privateKey(self.privateKey)
+        )
+        self.applyCommonSettings(to: &configuration)
+        configuration.certificateVerification = .none
+        return configuration
+    }
+
     /// The configuration of a client that presents its certificate and verifies the server's.
     ///
     /// TLS 1.3 only; presents ``certificateChain``; verifies the server's chain against ``trustRoots``
