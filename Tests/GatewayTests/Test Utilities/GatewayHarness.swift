@@ -37,14 +37,15 @@ final class GatewayHarness: Sendable {
         configuration: GatewayConfiguration = .defaults,
         deadline: Duration = .seconds(5),
         ingestTransport: (any ClientTransport)? = nil,
-        billingTransport: (any ClientTransport)? = nil
+        billingTransport: (any ClientTransport)? = nil,
+        billingRouter: RPCRouter? = nil
     ) throws {
         self.directory = NSTemporaryDirectory() + "sextant-gateway-\(UUID().uuidString)"
         let store = try IngestStore.open(path: self.directory + "/ingest.sqlite", durability: .normal)
         self.ingestStore = store
         self.keys = try APIKeyStore.open(path: self.directory + "/gateway.sqlite", durability: .normal)
         let ingestServer = RPCServer(router: IngestService.router(store: store))
-        let billingServer = RPCServer(router: FakeBilling.router(accountExists: { (try? store.account($0)) != nil }))
+        let billingServer = RPCServer(router: billingRouter ?? FakeBilling.router(accountExists: { (try? store.account($0)) != nil }))
         let ingest = Downstream(
             name: "ingest-service", client: RPCClient(transport: ingestTransport ?? InProcessTransport(server: ingestServer, caller: .gateway)),
             deadline: deadline)
