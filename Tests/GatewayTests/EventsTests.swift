@@ -197,6 +197,14 @@ import Testing
         #expect(JSONValue.parseDecimalText(text) == nil)
     }
 
+    /// JSON numbers in request bodies become Decimals digit for digit, never through a Double.
+    @Test(arguments: ["19.99", "0.1", "10000000000000.000001", "123456789012345678.9", "-0.000001", "3"])
+    func jsonNumbersAreReadExactly(text: String) throws {
+        let value = try JSONBody.decode(ByteBuffer(string: "{\"v\": \(text)}"))
+        #expect(value["v"]?.numberValue == Decimal(string: text))
+        #expect(String(buffer: JSONBody.encode(value)) == "{\"v\":\(text)}")
+    }
+
     @Test func moneyIsExactText() {
         #expect(MoneyJSON.json(minor: 10_000, currency: "USD") == ["amount_minor": 10_000, "currency": "USD", "amount": "100.00"])
         #expect(MoneyJSON.text(minor: -305) == "-3.05")
