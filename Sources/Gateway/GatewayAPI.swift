@@ -2,8 +2,8 @@ public import Hummingbird
 import HTTPTypes
 import Foundation
 public import Logging
-public import SextantContracts
-public import SextantWire
+import SextantContracts
+import SextantWire
 
 /// The gateway's HTTP/JSON API under `/api/v1`: API keys, accounts, events, profiles, custom
 /// metrics, billing, health and readiness, and the OpenAPI document that describes them.
