@@ -35,6 +35,7 @@ let package = Package(
         .executable(name: "insights-service", targets: ["insights-service"]),
         .executable(name: "predictive-service", targets: ["predictive-service"]),
         .executable(name: "billing-service", targets: ["billing-service"]),
+        .executable(name: "gateway", targets: ["gateway"]),
         .executable(name: "sextant-bench", targets: ["sextant-bench"]),
     ],
     dependencies: [
@@ -49,6 +50,9 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // The system zlib (Debian: zlib1g-dev), for per-message compression.
@@ -198,6 +202,23 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The gateway's library: the HTTP/JSON API (Hummingbird), API keys, rate limits, OpenAPI, the
+        // binary ingest port's handlers. No sockets: tested in-process.
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "SextantWire", "SextantRPC", "SextantContracts", "SextantStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // Shared test support: in-process transport, loopback-TLS harness, dev-CA helpers.
         .target(
             name: "SextantTesting",
@@ -306,6 +327,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "gateway",
+            dependencies: [
+                "Gateway", "SextantContracts", "SextantRPC", "SextantRPCNIO", "SextantService", "SextantStore", "SextantWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "services/gateway",
+            exclude: ["Dockerfile"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "sextant-bench",
             dependencies: [
                 "SextantWire",
@@ -380,6 +416,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: [
+                "Gateway", "Ingest", "Billing", "SextantContracts", "SextantRPC", "SextantRPCNIO", "SextantStore",
+                "SextantTesting", "SextantWire",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -30,7 +30,7 @@ struct DemoLoader {
     func loadIfNeeded() async throws -> String {
         var state = try self.readState()
         if let state, state.loaded, let key = state.adminKey {
-            print("demo shop already loaded (account \(state.accountID))")
+            say("demo shop already loaded (account \(state.accountID))")
             return key
         }
         let ingest = self.admin.client(.ingest)
@@ -66,7 +66,7 @@ struct DemoLoader {
         let batches = (total + batchSize - 1) / batchSize
         let streams = 3
         let tally = NIOLockedValueBox((stored: 0, duplicates: 0, rejected: 0, acknowledged: 0))
-        print("loading the demo shop: \(total) events for \(shop.profiles) profiles over \(shop.months) months…")
+        say("loading the demo shop: \(total) events for \(shop.profiles) profiles over \(shop.months) months…")
         let ingest = self.admin.client(.ingest)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for stream in 0..<streams {
@@ -100,7 +100,7 @@ struct DemoLoader {
                     try await Task.sleep(for: .seconds(2))
                     let done = tally.withLockedValue { $0.acknowledged }
                     if done >= total { return }
-                    print("  \(done) of \(total) events acknowledged")
+                    say("  \(done) of \(total) events acknowledged")
                 }
             }
             try await group.waitForAll()
@@ -108,9 +108,9 @@ struct DemoLoader {
         let result = tally.withLockedValue { $0 }
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print(String(format: "  %d stored, %d already there, %d refused, in %.1f s (%.0f events/s)",
+        say(String(format: "  %d stored, %d already there, %d refused, in %.1f s (%.0f events/s)",
                      result.stored, result.duplicates, result.rejected, seconds, Double(total) / seconds))
-        if result.rejected > 0 { print("  warning: ingest refused \(result.rejected) demo events") }
+        if result.rejected > 0 { say("  warning: ingest refused \(result.rejected) demo events") }
     }
 
     /// Billing counts active profiles from the log: wait (at most 60 s) until it has read it all.
@@ -122,7 +122,7 @@ struct DemoLoader {
             if progress.appliedPosition >= head { return }
             try await Task.sleep(for: .milliseconds(200))
         }
-        print("  billing-service is still reading the log; usage numbers will catch up")
+        say("  billing-service is still reading the log; usage numbers will catch up")
     }
 
     private func readState() throws -> State? {

@@ -98,3 +98,9 @@ struct SuiteError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
 }
+
+/// Prints a line at once, also into a pipe (where `print` buffers): scripts and tests wait for
+/// the lines `sextant up` prints.
+func say(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}

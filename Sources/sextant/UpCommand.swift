@@ -78,27 +78,27 @@ struct UpCommand: AsyncParsableCommand {
             await admin.close()
 
             let elapsed = ContinuousClock.now - started
-            print("")
-            print("Sextant is up (\(String(format: "%.1f", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)) s).")
-            print("  API:        http://\(http)/api/v1   (OpenAPI: http://\(http)/api/v1/openapi.json)")
-            print("  Dashboard:  http://\(http)/")
-            if let demoKey { print("  Demo shop admin key:  \(demoKey)") }
-            if let operatorKey { print("  Operator key (all accounts):  \(operatorKey)") }
-            print("  Data and logs: \(dataDirectory)")
-            print("  Try:  curl -H 'Authorization: Bearer <key>' http://\(http)/api/v1/accounts")
-            print("Press Ctrl-C to stop.")
+            say("")
+            say("Sextant is up (\(String(format: "%.1f", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)) s).")
+            say("  API:        http://\(http)/api/v1   (OpenAPI: http://\(http)/api/v1/openapi.json)")
+            say("  Dashboard:  http://\(http)/   (suite status; the report dashboards are added there)")
+            if let demoKey { say("  Demo shop admin key:  \(demoKey)") }
+            if let operatorKey { say("  Operator key (all accounts):  \(operatorKey)") }
+            say("  Data and logs: \(dataDirectory)")
+            say("  Try:  curl -H 'Authorization: Bearer <key>' http://\(http)/api/v1/accounts")
+            say("Press Ctrl-C to stop.")
             // One plain line for scripts and tests: the HTTP address, once everything is ready.
-            print("sextant listening on \(http)")
+            say("sextant listening on \(http)")
 
             await Self.superviseUntilSignal(signals: signals, children: children)
         } catch {
-            print("sextant up: \(error)")
+            say("sextant up: \(error)")
             for child in children.reversed() { await child.stop() }
             throw ExitCode(1)
         }
-        print("stopping…")
+        say("stopping…")
         for child in children.reversed() { await child.stop() }
-        print("stopped")
+        say("stopped")
     }
 
     /// Returns on SIGINT/SIGTERM. A service that exits on its own is started again (after 1 s,
@@ -114,16 +114,16 @@ struct UpCommand: AsyncParsableCommand {
                         let count = failures[child.name, default: 0] + 1
                         failures[child.name] = count
                         let wait = min(30, 1 << min(count - 1, 5))
-                        print("\(child.name) exited (status \(child.process?.terminationStatus ?? -1)); restarting it in \(wait) s (see its log)")
+                        say("\(child.name) exited (status \(child.process?.terminationStatus ?? -1)); restarting it in \(wait) s (see its log)")
                         try? await Task.sleep(for: .seconds(wait))
                         if Task.isCancelled { return }
                         do {
                             try child.launch()
                             _ = try await child.announced("\(child.name) listening on ", timeout: .seconds(60))
-                            print("\(child.name) is back")
+                            say("\(child.name) is back")
                             failures[child.name] = 0
                         } catch {
-                            print("\(child.name) did not come back: \(error)")
+                            say("\(child.name) did not come back: \(error)")
                         }
                     }
                     try? await Task.sleep(for: .milliseconds(250))
@@ -180,7 +180,7 @@ enum SuiteBinaries {
             throw SuiteError("missing next to sextant: \(missing.joined(separator: ", ")); build them with `swift build -c release`")
         }
         let configuration = directory.contains("/release") ? "release" : "debug"
-        print("building \(missing.joined(separator: ", ")) (\(configuration))…")
+        say("building \(missing.joined(separator: ", ")) (\(configuration))…")
         let build = Process()
         build.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         build.arguments = ["swift", "build", "-c", configuration]
@@ -200,6 +200,6 @@ enum SuitePKI {
         for identity in ServiceIdentity.allKnown {
             try authority.issue(for: identity, dnsNames: ["localhost", identity.name]).write(to: directory)
         }
-        print("made a suite CA and \(ServiceIdentity.allKnown.count) certificates in \(directory)")
+        say("made a suite CA and \(ServiceIdentity.allKnown.count) certificates in \(directory)")
     }
 }

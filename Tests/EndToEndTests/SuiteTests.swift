@@ -1,0 +1,156 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import SextantTesting
+import Testing
+
+/// The README's first command, for real: `sextant up --demo` starts the six service executables
+/// over loopback mutual TLS with a (small) demo shop; the printed key works against the HTTP API;
+/// a service killed with SIGKILL makes the gateway answer 503 quickly — never hang — and is
+/// restarted by `sextant up`, after which the same numbers come back; Ctrl-C stops everything.
+@Suite(.serialized) struct SuiteTests {
+    /// A block of free loopback ports: base … base+6 (RPC), base+2000 … base+2006 (metrics), and
+    /// the HTTP port.
+    static func freePorts() throws -> (base: Int, http: Int) {
+        for _ in 0..<50 {
+            let base = Int.random(in: 20_000...40_000)
+            let http = base + 3_000
+            let ports = Array(base...(base + 6)) + Array((base + 2_000)...(base + 2_006)) + [http]
+            if ports.allSatisfy(Self.isFree) { return (base, http) }
+        }
+        throw ServiceProcessError(message: "no free block of loopback ports")
+    }
+
+    static func isFree(_ port: Int) -> Bool {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+
+    struct Response {
+        var status: Int
+        var json: [String: Any]
+        var headers: [AnyHashable: Any]
+        var seconds: Double
+    }
+
+    static func request(_ method: String, _ url: String, key: String?, body: String? = nil) async throws -> Response {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = method
+        request.timeoutInterval = 30
+        if let key { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
+        if let body {
+            request.httpBody = Data(body.utf8)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let start = ContinuousClock.now
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let elapsed = ContinuousClock.now - start
+        let http = response as! HTTPURLResponse
+        let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        return Response(
+            status: http.statusCode, json: json, headers: http.allHeaderFields,
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+
+    static func sextant(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ServiceProcess.binaryDirectory + "/sextant")
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    static func isAlive(_ pid: Int32) -> Bool { kill(pid, 0) == 0 }
+
+    @Test(.timeLimit(.minutes(8)))
+    func upWithTheDemoServesTheAPIAndRecoversFromAKilledService() async throws {
+        let directory = NSTemporaryDirectory() + "sextant-suite-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (base, httpPort) = try Self.freePorts()
+        let up = try await ServiceProcess.start(
+            "sextant",
+            arguments: ["up", "--demo", "--demo-profiles", "300", "--data-dir", directory, "--base-port", "\(base)", "--http-port", "\(httpPort)"],
+            timeout: .seconds(300), marker: "sextant listening on ")
+        var stopped = false
+        defer { if !stopped { Task { [up] in await up.kill() } } }
+        let api = "http://127.0.0.1:\(httpPort)/api/v1"
+
+        // The key `up` printed works.
+        let output = up.output
+        let keyLine = try #require(output.split(separator: "\n").first { $0.contains("Demo shop admin key:") }, "no key in:\n\(output)")
+        let key = String(keyLine.split(separator: " ").last!)
+        #expect(key.hasPrefix("sxt_"))
+        let state = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/demo.json"))) as! [String: Any]
+        let accountID = state["accountID"] as! Int
+        let usageURL = "\(api)/accounts/\(accountID)/billing/usage"
+        let usage = try await Self.request("GET", usageURL, key: key)
+        #expect(usage.status == 200, "\(usage.json)")
+        let active = usage.json["active_profiles"] as? Int ?? -1
+        #expect(active > 0 && active <= 300, "\(usage.json)")
+        #expect(try await Self.request("GET", usageURL, key: nil).status == 401)
+        #expect(try await Self.request("GET", "\(api)/openapi.json", key: nil).status == 200)
+
+        // Events in through the API, and the account as the key's owner sees it.
+        let event = #"{"metric": "Viewed Product", "profile": {"email": "new@example.com"}, "properties": {"product_id": "SKU-1001"}}"#
+        let posted = try await Self.request("POST", "\(api)/accounts/\(accountID)/events", key: key, body: event)
+        #expect((200..<300).contains(posted.status), "\(posted.json)")
+        let account = try await Self.request("GET", "\(api)/accounts/\(accountID)", key: key)
+        #expect(account.status == 200 && account.json["name"] as? String == "Demo Shop", "\(account.json)")
+
+        // `sextant status` sees six serving services.
+        let status = try Self.sextant(["status", "--pki-dir", directory + "/pki", "--base-port", "\(base)"])
+        #expect(status.status == 0, "\(status.output)")
+        #expect(status.output.components(separatedBy: "SERVING").count - 1 == 6 || status.output.components(separatedBy: "serving").count - 1 == 6, "\(status.output)")
+
+        // billing-service is killed: a clear 503, fast, then the same answer once `up` restarts it.
+        let pidText = try String(contentsOfFile: directory + "/logs/billing-service.pid", encoding: .utf8)
+        let pid = try #require(Int32(pidText.trimmingCharacters(in: .whitespacesAndNewlines)))
+        kill(pid, SIGKILL)
+        var sawUnavailable = false
+        for _ in 0..<100 {
+            let answer = try await Self.request("GET", usageURL, key: key)
+            if answer.status == 503 {
+                let error = answer.json["error"] as? [String: Any]
+                #expect(error?["code"] as? String == "service_unavailable", "\(answer.json)")
+                #expect(answer.seconds < 6, "a downstream service that is down must not make the gateway hang")
+                sawUnavailable = true
+                break
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(sawUnavailable, "the gateway never reported billing-service as unavailable")
+        var recovered: Int?
+        for _ in 0..<120 {
+            try await Task.sleep(for: .milliseconds(500))
+            let answer = try await Self.request("GET", usageURL, key: key)
+            if answer.status == 200 {
+                recovered = answer.json["active_profiles"] as? Int
+                break
+            }
+        }
+        #expect(recovered != nil && recovered! >= active, "billing-service did not come back with its data")
+
+        // Ctrl-C: every service stops.
+        let pids = try ["ingest-service", "billing-service", "attribution-service", "insights-service", "predictive-service", "gateway"].map {
+            Int32(try String(contentsOfFile: directory + "/logs/\($0).pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines))!
+        }
+        let exit = await up.stop(timeout: .seconds(60))
+        stopped = true
+        #expect(exit == 0, "\(up.output)")
+        #expect(pids.allSatisfy { !Self.isAlive($0) }, "a service outlived `sextant up`")
+    }
+}
