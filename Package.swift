@@ -432,6 +432,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // ingest- and billing-service wired together in one process (no sockets).
+        .testTarget(
+            name: "SuiteIntegrationTests",
+            dependencies: [
+                "Ingest", "Billing", "SextantLogFollower", "SextantContracts", "SextantRPC", "SextantStore", "SextantTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "BillingTests",
             dependencies: [

@@ -5,10 +5,11 @@ extension IngestService {
     /// A router answering every ingest method from `store`.
     ///
     /// - Parameter customMetricLimit: asks billing-service for an account's custom-metric limit
-    ///   (its entitlements); nil: the limit of the plan recorded on the account. Its errors (billing
-    ///   unavailable, say) fail the call: a metric is never created without a known limit.
+    ///   (its entitlements); nil, or an answer of nil (billing has not seen the account yet): the
+    ///   limit of the plan recorded on the account. Its errors (billing unavailable, say) fail the
+    ///   call: a metric is never created without a known limit.
     public static func router(
-        store: IngestStore, customMetricLimit: (@Sendable (_ accountID: UInt64) async throws -> Int)? = nil
+        store: IngestStore, customMetricLimit: (@Sendable (_ accountID: UInt64) async throws -> Int?)? = nil
     ) -> RPCRouter {
         var router = RPCRouter()
         router.register(IngestService.createAccount, unary: { request, _ in try await store.createAccount(request) })
@@ -32,12 +33,12 @@ extension IngestService {
 
         router.register(IngestService.createCustomMetric, unary: { request, _ in
             _ = try store.account(request.accountID)
-            let limit = try await customMetricLimit?(request.accountID)
+            let limit = try await customMetricLimit?(request.accountID) ?? nil
             return try await store.createCustomMetric(request, limit: limit)
         })
         router.register(IngestService.listCustomMetrics, unary: { request, _ in
             _ = try store.account(request.accountID)
-            let limit = try await customMetricLimit?(request.accountID)
+            let limit = try await customMetricLimit?(request.accountID) ?? nil
             return try store.customMetrics(accountID: request.accountID, limit: limit)
         })
 

@@ -43,6 +43,6 @@ public struct LogConsumerHost: Sendable {
                     : (false, "not following the ingest log: \(follower.lastError ?? "connecting")")
             },
             background: [{ await follower.run() }],
-            onShutdown: { await transport.close() })
+            afterDrain: { await transport.close() })
     }
 }

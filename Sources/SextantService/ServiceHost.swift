@@ -7,9 +7,14 @@ public import SextantRPC
 public import SextantRPCNIO
 
 /// Runs one service: its RPC server over mutual TLS, the metrics endpoint, background tasks
-/// (log followers), until SIGTERM or SIGINT; then stops gracefully: health turns to
-/// not-serving, background tasks are cancelled, calls in flight finish (up to the transport's
-/// grace period), and `onShutdown` runs last.
+/// (log followers, the gateway's HTTP server), until SIGTERM or SIGINT; then stops gracefully:
+/// health turns to not-serving, background tasks are cancelled, `beforeDrain` runs (end what
+/// would keep calls open, e.g. log subscriptions), calls in flight finish (up to the transport's
+/// grace period), and `afterDrain` runs last (close clients of other services). A second signal
+/// exits at once.
+///
+/// A background task that ends or fails before shutdown is fatal: the service stops as above and
+/// `run` throws, so the process exits non-zero instead of running without, say, its HTTP server.
 ///
 /// Prints one plain line to standard output once listening, for scripts and tests that start a
 /// service on port 0: `<name> listening on <host>:<port>`.
@@ -22,6 +27,11 @@ public struct ServiceHost: Sendable {
         self.transportConfiguration = transportConfiguration
     }
 
+    /// A background task returned while the service was running.
+    public struct BackgroundTaskEnded: Error, CustomStringConvertible {
+        public var description: String { "a background task of the service ended unexpectedly" }
+    }
+
     /// - Parameters:
     ///   - readiness: whether the service can do its work now (for `/healthz`), e.g. "following
     ///     the log"; the RPC health service reports serving while the server runs.
@@ -29,9 +39,10 @@ public struct ServiceHost: Sendable {
     public func run(
         router: RPCRouter,
         readiness: @escaping @Sendable () -> (ok: Bool, detail: String) = { (true, "serving") },
-        background: [@Sendable () async -> Void] = [],
+        background: [@Sendable () async throws -> Void] = [],
         afterStart: @Sendable (_ port: Int) async throws -> Void = { _ in },
-        onShutdown: @Sendable () async -> Void = {}
+        beforeDrain: @Sendable () async -> Void = {},
+        afterDrain: @Sendable () async -> Void = {}
     ) async throws {
         let logger = self.settings.logger
         let name = self.settings.kind.executableName
@@ -58,51 +69,104 @@ public struct ServiceHost: Sendable {
         try await afterStart(port)
         FileHandle.standardOutput.write(Data("\(name) listening on \(ServiceAddress(host: self.settings.listen.host, port: port))\n".utf8))
 
-        await withTaskGroup(of: Void.self) { group in
-            for task in background { group.addTask { await task() } }
-            await shutdown.wait()
-            logger.info("shutting down: finishing calls in flight")
+        let failure: (any Error)? = await withTaskGroup(of: (any Error)?.self) { group in
+            for task in background {
+                group.addTask {
+                    do {
+                        try await task()
+                        return Task.isCancelled ? nil : BackgroundTaskEnded()
+                    } catch {
+                        return Task.isCancelled ? nil : error
+                    }
+                }
+            }
+            group.addTask {
+                await shutdown.wait()
+                return nil
+            }
+            let first = await group.next() ?? nil
+            if let first {
+                logger.critical("stopping: a background task failed", metadata: ["error": "\(first)"])
+                shutdown.trigger()
+            } else {
+                logger.info("shutting down: finishing calls in flight")
+            }
             stopping.withLockedValue { $0 = true }
             server.health.markAllNotServing()
             group.cancelAll()
+            return first
         }
-        await onShutdown()
+        await beforeDrain()
         await transport.stop()
+        await afterDrain()
         await metrics?.stop()
         logger.info("stopped")
+        if let failure { throw failure }
     }
 }
 
 /// SIGTERM and SIGINT, caught from creation on (their default action, exit, is turned off).
+/// The first one wakes every ``wait()``; a second one exits the process at once.
 public final class ShutdownSignal: @unchecked Sendable {
     private let queue = DispatchQueue(label: "sextant.signals")
     private var sources: [any DispatchSourceSignal] = []
     private var received = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
+    private var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+    private var nextWaiter: UInt64 = 0
+    /// Waiters cancelled before their continuation was stored.
+    private var cancelledWaiters: Set<UInt64> = []
 
     public init() {
         for signalNumber in [SIGTERM, SIGINT] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: self.queue)
-            source.setEventHandler { [weak self] in self?.fire() }
+            source.setEventHandler { [weak self] in self?.fire(fromSignal: true) }
             source.resume()
             self.sources.append(source)
         }
     }
 
-    /// Returns once a signal has arrived (at once if one already has).
+    /// Returns once a signal has arrived (at once if one already has), or when the task is
+    /// cancelled.
     public func wait() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        let id: UInt64 = self.queue.sync {
+            self.nextWaiter += 1
+            return self.nextWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                self.queue.async {
+                    if self.received || self.cancelledWaiters.remove(id) != nil {
+                        continuation.resume()
+                    } else {
+                        self.waiters[id] = continuation
+                    }
+                }
+            }
+        } onCancel: {
             self.queue.async {
-                if self.received { continuation.resume() } else { self.waiters.append(continuation) }
+                if let waiter = self.waiters.removeValue(forKey: id) { waiter.resume() } else { self.cancelledWaiters.insert(id) }
             }
         }
     }
 
-    private func fire() {
+    /// Whether a signal (or ``trigger()``) has arrived.
+    public var hasFired: Bool { self.queue.sync { self.received } }
+
+    /// Acts as if a signal had arrived (a fatal failure inside the service).
+    public func trigger() {
+        self.queue.async { self.fire(fromSignal: false) }
+    }
+
+    private func fire(fromSignal: Bool) {
+        if fromSignal, self.received {
+            // The second Ctrl-C or SIGTERM: stop waiting for a graceful end.
+            FileHandle.standardError.write(Data("second signal: exiting now\n".utf8))
+            exit(130)
+        }
         self.received = true
-        for waiter in self.waiters { waiter.resume() }
-        self.waiters = []
+        for waiter in self.waiters.values { waiter.resume() }
+        self.waiters = [:]
     }
 }
 

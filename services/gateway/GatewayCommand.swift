@@ -135,9 +135,14 @@ struct Serve: AsyncParsableCommand {
                 {
                     // The HTTP server drains gracefully on shutdown: the task is cancelled, which
                     // asks the service group to stop accepting and finish requests in flight.
+                    // Its failure (the port taken, say) stops the gateway: ServiceHost treats a
+                    // background task that ends before shutdown as fatal.
                     let running = Task { try await http.run() }
-                    await withTaskCancellationHandler {
-                        do { try await running.value } catch { logger.error("http server failed", metadata: ["error": "\(error)"]) }
+                    try await withTaskCancellationHandler {
+                        do { try await running.value } catch {
+                            logger.error("http server failed", metadata: ["error": "\(error)"])
+                            throw error
+                        }
                     } onCancel: {
                         Task { await http.triggerGracefulShutdown() }
                     }
@@ -149,10 +154,8 @@ struct Serve: AsyncParsableCommand {
                     FileHandle.standardOutput.write(Data("gateway binary-ingest on \(bound)\n".utf8))
                 }
             },
-            onShutdown: {
-                await binaryIngest?.stop()
-                for transport in connections { await transport.close() }
-            })
+            beforeDrain: { await binaryIngest?.stop() },
+            afterDrain: { for transport in connections { await transport.close() } })
     }
 
     static func address(_ text: String) throws -> ServiceAddress {
@@ -166,21 +169,48 @@ struct Serve: AsyncParsableCommand {
     }
 }
 
-/// No default credentials: on a key store without a valid operator key the gateway makes one and
-/// writes its secret to `<data-dir>/operator-key` (mode 0600). The log names the file, never the
-/// secret; `sextant up` prints it. Delete the file once the key is stored somewhere safe.
+/// No default credentials: on first start the gateway makes an operator key and writes its
+/// secret to `<data-dir>/operator-key` (mode 0600). The log names the file, never the secret;
+/// `sextant up` prints it. Delete the file once the key is stored somewhere safe.
+///
+/// On a later start nothing changes while the file's key still works, or while an operator key
+/// made by hand (not named "bootstrap") is valid. Otherwise — the file was lost, or a crash came
+/// between storing the key and writing its secret — the unusable bootstrap keys are revoked and a
+/// new one is made. The secret goes to a new temporary file (O_EXCL, O_NOFOLLOW, 0600), is synced,
+/// and is renamed into place, so the file never holds a partial or foreign secret.
 enum OperatorKeyBootstrap {
+    static let keyName = "bootstrap"
+
     static func ensure(keys: APIKeyStore, dataDirectory: String, logger: Logger) throws {
-        guard try !keys.hasValidOperatorKey() else { return }
         let path = dataDirectory + "/operator-key"
-        let created = try keys.create(accountID: nil, role: .operator, name: "bootstrap")
+        if let text = try? String(contentsOfFile: path, encoding: .utf8),
+            let key = try keys.authenticate(secret: text.trimmingCharacters(in: .whitespacesAndNewlines)), key.role == .operator
+        {
+            return
+        }
+        let operators = try keys.list(accountID: nil).filter { $0.role == .operator && $0.revokedAt == nil }
+        if operators.contains(where: { $0.name != Self.keyName }) { return }
+        for stale in operators {
+            _ = try keys.revoke(id: stale.id)
+            logger.notice("revoked a bootstrap operator key whose secret is not in the operator-key file", metadata: ["key": "\(stale.id)"])
+        }
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        try handle.truncate(atOffset: 0)
-        try handle.write(contentsOf: Data((created.secret + "\n").utf8))
-        try handle.close()
+        let created = try keys.create(accountID: nil, role: .operator, name: Self.keyName)
+        let temporary = path + ".\(getpid()).tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600)
+        guard descriptor >= 0 else {
+            _ = try? keys.revoke(id: created.key.id)
+            throw ValidationError("cannot create \(temporary): errno \(errno)")
+        }
+        let bytes = Array((created.secret + "\n").utf8)
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        let synced = fsync(descriptor)
+        close(descriptor)
+        guard written == bytes.count, synced == 0, rename(temporary, path) == 0 else {
+            unlink(temporary)
+            _ = try? keys.revoke(id: created.key.id)
+            throw ValidationError("cannot write the operator key to \(path): errno \(errno)")
+        }
         logger.notice("created the operator key; its secret is in the operator-key file", metadata: ["file": "\(path)", "key": "\(created.key.id)"])
     }
 }

@@ -59,7 +59,7 @@ struct Serve: AsyncParsableCommand {
         }
 
         let store = try IngestStore.open(path: settings.dataDirectory + "/ingest.sqlite", durability: durability)
-        var limit: (@Sendable (UInt64) async throws -> Int)?
+        var limit: (@Sendable (UInt64) async throws -> Int?)?
         var billingTransport: NIOClientTransport?
         if entitlements == "billing" {
             let (billing, transport) = try settings.client(for: .billingService)
@@ -69,6 +69,10 @@ struct Serve: AsyncParsableCommand {
                     let answer = try await billing.unary(
                         BillingService.getEntitlements, AccountRef(accountID: accountID), options: CallOptions(timeout: .seconds(5)))
                     return Int(answer.customMetricLimit)
+                } catch let error as RPCError where error.code == .notFound {
+                    // billing-service has not read the account's creation from the log yet, so no
+                    // plan change can exist: the plan recorded on the account decides.
+                    return nil
                 } catch let error as RPCError where error.code == .unavailable || error.code == .deadlineExceeded {
                     throw RPCError(code: .unavailable, message: "billing-service, which decides custom-metric limits, is unavailable: \(error.message)")
                 }
@@ -94,10 +98,10 @@ struct Serve: AsyncParsableCommand {
         let billingConnection = billingTransport
         try await ServiceHost(settings: settings, transportConfiguration: configuration).run(
             router: IngestService.router(store: store, customMetricLimit: limit),
-            onShutdown: {
+            beforeDrain: {
                 // Following subscribers get what is committed and a clean end; they resubscribe elsewhere.
                 store.endSubscriptions()
-                await billingConnection?.close()
-            })
+            },
+            afterDrain: { await billingConnection?.close() })
     }
 }

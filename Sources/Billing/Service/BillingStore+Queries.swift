@@ -164,6 +164,9 @@ extension BillingStore {
                 }
                 tier = nil
             }
+            if let requested = request.effective, !EventFields.plausibleTimes.contains(requested.timeIntervalSinceReferenceDate) {
+                throw BillingError.invalid("effective: \(requested.timeIntervalSinceReferenceDate) is not a date Sextant can bill from")
+            }
             let effective = Self.startOfDay(request.effective ?? now, in: account.timeZone)
             let creationDay = Self.startOfDay(account.createdAt, in: account.timeZone)
             guard effective >= creationDay else {
@@ -184,6 +187,9 @@ extension BillingStore {
     /// `GetUsage`.
     public func usage(_ request: UsageRequest) throws -> UsageReport {
         let asOf = request.asOf ?? self.now()
+        guard EventFields.plausibleTimes.contains(asOf.timeIntervalSinceReferenceDate) else {
+            throw BillingError.invalid("asOf: \(asOf.timeIntervalSinceReferenceDate) is not a time Sextant can count at")
+        }
         let (account, active, position) = try self.database.read { db in
             let account = try self.account(request.accountID, db)
             return (account, try self.activeProfiles(account, asOf: asOf, db), try LogCursor.read(db))

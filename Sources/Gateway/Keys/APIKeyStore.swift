@@ -119,9 +119,14 @@ public final class APIKeyStore: Sendable {
             return true
         }
         guard due else { return }
-        // Best effort: a failed write must not fail the request it authenticated.
-        try? self.database.write { db in
-            try db.execute(sql: "UPDATE api_key SET last_used_at = ? WHERE id = ?", arguments: [now.timeIntervalSince1970, key.id])
+        // Best effort and off the request's path: a failed or slow write (an fsync with full
+        // durability) must not fail or delay the request it authenticated.
+        let database = self.database
+        let id = key.id
+        Task.detached {
+            try? await database.write { db in
+                try db.execute(sql: "UPDATE api_key SET last_used_at = ? WHERE id = ?", arguments: [now.timeIntervalSince1970, id])
+            }
         }
     }
 
