@@ -7,22 +7,8 @@ import Testing
 /// The `sextant` CLI against a real ingest-service: accounts and a JSON Lines import.
 @Suite(.serialized) struct CLIImportTests {
     /// Runs `sextant` with `arguments` to completion (at most 60 s): exit status and output.
-    static func sextant(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ServiceProcess.binaryDirectory + "/sextant")
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let deadline = Date().addingTimeInterval(60)
-        while process.isRunning, Date() < deadline { usleep(20_000) }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        return (process.terminationStatus, stdout, stderr)
+    static func sextant(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+        try await CommandRun.run(ServiceProcess.binaryDirectory + "/sextant", arguments)
     }
 
     @Test func importAJSONLinesFileTwice() async throws {
@@ -30,7 +16,7 @@ import Testing
         let service = try await harness.start()
         let connection = ["--ingest", "127.0.0.1:\(service.port)", "--pki-dir", harness.directory + "/pki"]
 
-        let created = try Self.sextant(["accounts", "create", "--name", "CLI Shop", "--currency", "EUR"] + connection)
+        let created = try await Self.sextant(["accounts", "create", "--name", "CLI Shop", "--currency", "EUR"] + connection)
         #expect(created.status == 0, "\(created.stderr)")
         #expect(created.stdout.hasPrefix("account 1: CLI Shop"))
 
@@ -42,16 +28,16 @@ import Testing
         let file = harness.directory + "/events.jsonl"
         try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
 
-        let first = try Self.sextant(["import", "--account", "1", file] + connection)
+        let first = try await Self.sextant(["import", "--account", "1", file] + connection)
         #expect(first.status == 1, "an unreadable line makes the import report failure")
         #expect(first.stderr.contains("events.jsonl:11: json: not an event"))
         #expect(first.stderr.contains("2500/2500 acknowledged: 2500 stored, 0 duplicates"))
-        let second = try Self.sextant(["import", "--account", "1", "--batch", "700", file] + connection)
+        let second = try await Self.sextant(["import", "--account", "1", "--batch", "700", file] + connection)
         #expect(second.stderr.contains("2500/2500 acknowledged: 0 stored, 2500 duplicates"))
 
         let events = try await harness.client().loggedEvents(accountID: 1)
         #expect(events.count == 2_500)
-        let listed = try Self.sextant(["accounts", "list"] + connection)
+        let listed = try await Self.sextant(["accounts", "list"] + connection)
         #expect(listed.stdout.contains("account 1: CLI Shop (UTC, EUR, email plan, Customer Hub off)"))
         await harness.shutdown()
     }

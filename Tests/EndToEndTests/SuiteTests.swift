@@ -61,17 +61,9 @@ import Testing
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 
-    static func sextant(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ServiceProcess.binaryDirectory + "/sextant")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    static func sextant(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let run = try await CommandRun.run(ServiceProcess.binaryDirectory + "/sextant", arguments)
+        return (run.status, run.stdout + run.stderr)
     }
 
     static func isAlive(_ pid: Int32) -> Bool { kill(pid, 0) == 0 }
@@ -112,7 +104,7 @@ import Testing
         #expect(account.status == 200 && account.json["name"] as? String == "Demo Shop", "\(account.json)")
 
         // `sextant status` sees six serving services.
-        let status = try Self.sextant(["status", "--pki-dir", directory + "/pki", "--base-port", "\(base)"])
+        let status = try await Self.sextant(["status", "--pki-dir", directory + "/pki", "--base-port", "\(base)"])
         #expect(status.status == 0, "\(status.output)")
         #expect(status.output.components(separatedBy: "SERVING").count - 1 == 6 || status.output.components(separatedBy: "serving").count - 1 == 6, "\(status.output)")
 

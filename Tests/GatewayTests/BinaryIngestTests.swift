@@ -21,7 +21,7 @@ import Testing
     static func options(_ key: String?) -> CallOptions {
         var metadata = Metadata()
         if let key { metadata.addString("Bearer \(key)", forKey: "authorization") }
-        return CallOptions(timeout: .seconds(5), metadata: metadata)
+        return CallOptions(timeout: .seconds(60), metadata: metadata)
     }
 
     static func batch(_ account: UInt64, _ id: String) -> TrackEventsRequest {
@@ -123,7 +123,7 @@ import Testing
         let response = try await client.unary(BinaryIngest.trackEvents, Self.batch(account.id, "loop"), options: Self.options(key))
         #expect(response.stored == 1)
         #expect(await Self.code { _ = try await client.unary(BinaryIngest.trackEvents, Self.batch(account.id, "x"), options: Self.options(nil)) } == .unauthenticated)
-        let health = try await client.unary(Health.check, HealthCheckRequest(), options: CallOptions(timeout: .seconds(5)))
+        let health = try await client.unary(Health.check, HealthCheckRequest(), options: CallOptions(timeout: .seconds(60)))
         #expect(health.status == .serving)
         await stranger.close()
         await server.stop()
