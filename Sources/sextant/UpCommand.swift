@@ -42,7 +42,8 @@ struct UpCommand: AsyncParsableCommand {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         let binaries = try SuiteBinaries.locate()
         let pki = dataDirectory + "/pki"
-        try SuitePKI.ensure(at: pki)
+        let issued = try SuitePKI.ensure(at: pki)
+        if !issued.isEmpty { say("issued \(issued.count) certificate\(issued.count == 1 ? "" : "s") from the suite CA in \(pki)") }
 
         let ports = SuitePorts(host: self.host, base: self.basePort, http: self.httpPort)
         let logs = dataDirectory + "/logs"
@@ -217,25 +218,5 @@ enum SuiteBinaries {
         build.waitUntilExit()
         guard build.terminationStatus == 0 else { throw SuiteError("building the services failed (swift build exited \(build.terminationStatus))") }
         return directory
-    }
-}
-
-/// The suite CA and every identity's certificate: made on first start; on later starts any
-/// identity whose certificate is missing (an interrupted first start, an identity added since) is
-/// issued by the existing CA.
-enum SuitePKI {
-    static func ensure(at directory: String) throws {
-        let authority: CertificateAuthority
-        if let existing = try? CertificateAuthority.load(from: directory) {
-            authority = existing
-        } else {
-            authority = try CertificateAuthority.generate()
-            try authority.write(to: directory)
-            say("made a suite CA in \(directory)")
-        }
-        for identity in ServiceIdentity.allKnown where (try? IssuedCertificate.load(identity, from: directory)) == nil {
-            try authority.issue(for: identity, dnsNames: ["localhost", identity.name]).write(to: directory)
-            say("issued a certificate for \(identity.name)")
-        }
     }
 }
