@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-public import SextantContracts
+import SextantContracts
 public import SextantLogFollower
 public import SextantRPC
 import SextantRPCNIO

@@ -138,7 +138,7 @@ struct DemoLoader {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let data = try encoder.encode(state)
         let temporary = self.statePath + ".tmp"
-        FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600])
         guard rename(temporary, self.statePath) == 0 else { throw SuiteError("cannot write \(self.statePath): errno \(errno)") }
     }
 }

@@ -33,14 +33,18 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "First of the RPC ports: gateway binary ingest at +0, ingest +1, attribution +2, insights +3, predictive +4, billing +5, gateway admin +6; metrics at +2000 each.")
     var basePort = 7400
 
+    @Flag(help: "Run the service executables as they are, without bringing them up to date first (from a source checkout, `up` runs `swift build` for them).")
+    var noBuild = false
+
     @Flag(help: "fsync every commit (survives power loss); the default for `up` survives a process crash.")
     var fullDurability = false
 
     func run() async throws {
-        let started = ContinuousClock.now
         let dataDirectory = (self.dataDir as NSString).standardizingPath
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-        let binaries = try SuiteBinaries.locate()
+        let binaries = try SuiteBinaries.locate(build: !self.noBuild)
+        // From here on: what a user waits for once the executables exist.
+        let started = ContinuousClock.now
         let pki = dataDirectory + "/pki"
         let issued = try SuitePKI.ensure(at: pki)
         if !issued.isEmpty { say("issued \(issued.count) certificate\(issued.count == 1 ? "" : "s") from the suite CA in \(pki)") }
@@ -197,26 +201,34 @@ struct SuitePorts {
 }
 
 /// Where the service executables are: next to `sextant` itself. When `sextant` runs from a
-/// source checkout (`swift run`), missing ones are built first with the same configuration.
+/// source checkout (`swift run`, which builds only `sextant`), the services are brought up to date
+/// first with the same configuration, so they never lag behind the CLI.
 enum SuiteBinaries {
     static let names = ServiceKind.all.map(\.executableName)
 
-    static func locate() throws -> String {
+    static func locate(build: Bool) throws -> String {
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let directory = (executable as NSString).deletingLastPathComponent
+        let checkout = FileManager.default.currentDirectoryPath
+        let inCheckout = FileManager.default.fileExists(atPath: checkout + "/Package.swift") && directory.hasPrefix(checkout + "/.build/")
+        if build, inCheckout {
+            let configuration = directory.hasSuffix("/release") ? "release" : "debug"
+            say("building the services (\(configuration); the first time takes several minutes)…")
+            for product in Self.names {
+                let build = Process()
+                build.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                build.arguments = ["swift", "build", "-c", configuration, "--product", product]
+                try build.run()
+                build.waitUntilExit()
+                guard build.terminationStatus == 0 else {
+                    throw SuiteError("building \(product) failed (swift build exited \(build.terminationStatus))")
+                }
+            }
+        }
         let missing = Self.names.filter { !FileManager.default.isExecutableFile(atPath: directory + "/" + $0) }
-        guard !missing.isEmpty else { return directory }
-        guard FileManager.default.fileExists(atPath: "Package.swift") else {
+        guard missing.isEmpty else {
             throw SuiteError("missing next to sextant: \(missing.joined(separator: ", ")); build them with `swift build -c release`")
         }
-        let configuration = directory.contains("/release") ? "release" : "debug"
-        say("building \(missing.joined(separator: ", ")) (\(configuration))…")
-        let build = Process()
-        build.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        build.arguments = ["swift", "build", "-c", configuration]
-        try build.run()
-        build.waitUntilExit()
-        guard build.terminationStatus == 0 else { throw SuiteError("building the services failed (swift build exited \(build.terminationStatus))") }
         return directory
     }
 }

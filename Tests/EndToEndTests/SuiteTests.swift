@@ -75,7 +75,7 @@ import Testing
         let (base, httpPort) = try Self.freePorts()
         let up = try await ServiceProcess.start(
             "sextant",
-            arguments: ["up", "--demo", "--demo-profiles", "300", "--data-dir", directory, "--base-port", "\(base)", "--http-port", "\(httpPort)"],
+            arguments: ["up", "--no-build", "--demo", "--demo-profiles", "300", "--data-dir", directory, "--base-port", "\(base)", "--http-port", "\(httpPort)"],
             timeout: .seconds(300), marker: "sextant listening on ")
         var stopped = false
         defer { if !stopped { Task { [up] in await up.kill() } } }
