@@ -1,0 +1,51 @@
+/// A calendar day `YYYY-MM-DD` (proleptic Gregorian), independent of any time zone.
+public struct LocalDay: Sendable, Hashable, Comparable {
+    public var year: Int
+    public var month: Int
+    public var day: Int
+
+    public init(year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Parses exactly `YYYY-MM-DD` naming a real date (years 1...9999); nil otherwise.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+              year >= 1, (1...12).contains(month), day >= 1, day <= LocalDay.days(inMonth: month, year: year)
+        else { return nil }
+        self.init(year: year, month: month, day: day)
+    }
+
+    public var text: String {
+        func pad(_ value: Int, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(pad(self.year, 4))-\(pad(self.month, 2))-\(pad(self.day, 2))"
+    }
+
+    static func days(inMonth month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// The next calendar day.
+    public var next: LocalDay {
+        if self.day < LocalDay.days(inMonth: self.month, year: self.year) {
+            return LocalDay(year: self.year, month: self.month, day: self.day + 1)
+        }
+        return self.month < 12 ? LocalDay(year: self.year, month: self.month + 1, day: 1) : LocalDay(year: self.year + 1, month: 1, day: 1)
+    }
+
+    public static func < (a: LocalDay, b: LocalDay) -> Bool {
+        (a.year, a.month, a.day) < (b.year, b.month, b.day)
+    }
+}

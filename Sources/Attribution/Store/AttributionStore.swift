@@ -1,0 +1,340 @@
+import Foundation
+public import GRDB
+public import SextantContracts
+public import SextantLogFollower
+public import SextantStore
+import SextantWire
+
+/// attribution-service's state: Customer Hub revenue (PRODUCT.md 4) built from the ingest log
+/// (`LogApplier`) and queried by the handlers (`AttributionStore+Queries.swift`).
+///
+/// **What it reads.** `Hub Clicked Product` / `Hub Added to Cart` (property `product_id`),
+/// `Hub Clicked Buy Again` (`order_id`, optional `product_ids`), and `Ordered Product` events,
+/// derived by ingest from `Placed Order.items` (their `derivedFrom` names the order) or sent by
+/// the client. Each `Ordered Product` is one ordered item: `order_id`, `product_id`, `quantity`
+/// (default 1), `price`, `product_name`; its revenue is the event's `value` (= price × quantity
+/// for derived ones), else price × quantity. `Placed Order` itself is not read (its items
+/// arrive as `Ordered Product`). Account entries give the time zone and currency; merges move
+/// the merged profile's interactions and items to the survivor.
+///
+/// **Incremental and order-independent.** When an item arrives, the profile's interactions of
+/// the 24 hours before it are looked up; when an interaction arrives (possibly after the order),
+/// the profile's items of the 24 hours after it are. Either way the explanation is the latest
+/// qualifying interaction (`HubAttributionRule`), so any arrival order gives the same state. The
+/// item's revenue is added to `daily_revenue` once, the first time it becomes attributed; a
+/// better (later) interaction arriving later only changes the explanation.
+///
+/// **Buy again.** Its products are the `product_ids` property plus the products of the stored
+/// items with the same `order_id`; items of that order arriving later extend it.
+///
+/// **Refunds and cancellations** do not change attributed revenue: it is counted at order time
+/// (as Klaviyo's Hub "revenue generated"). `Refunded Order` / `Cancelled Order` are not read.
+public final class AttributionStore: LogApplier, Sendable {
+    public let database: DatabasePool
+
+    /// Wraps an open database (migrated with ``AttributionSchema/migrations``).
+    public init(database: DatabasePool) {
+        self.database = database
+    }
+
+    /// Opens (creating and migrating as needed) the database at `path`.
+    public convenience init(path: String, durability: Durability = .full) throws {
+        self.init(database: try SQLiteStore.open(path: path, durability: durability, migrations: AttributionSchema.migrations))
+    }
+
+    // MARK: LogApplier
+
+    public func appliedPosition() async throws -> UInt64 {
+        try await self.database.read { try LogCursor.read($0) }
+    }
+
+    /// Applies `entries` in one write transaction with the cursor. Entries at or before the
+    /// stored position are ignored (re-applying never counts anything twice).
+    public func apply(_ entries: [LogEntry]) async throws {
+        guard !entries.isEmpty else { return }
+        try await self.database.write { db in
+            var writer = Writer(db: db)
+            let applied = try LogCursor.read(db)
+            var last = applied
+            for entry in entries where entry.position > applied {
+                guard entry.position > last else {
+                    throw AttributionError.invalid("log entry \(entry.position) follows \(last): positions must increase")
+                }
+                last = entry.position
+                try writer.apply(entry)
+            }
+            if last > applied { try LogCursor.advance(db, to: last) }
+        }
+    }
+
+    static let defaultTimeZone = TimeZone(identifier: "UTC")!
+
+    static func timeZone(named name: String) -> TimeZone {
+        TimeZone(identifier: name) ?? self.defaultTimeZone
+    }
+
+    /// The local day (`YYYY-MM-DD`) of `time` in `timeZone`.
+    static func day(of time: Date, in timeZone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.year, .month, .day], from: time)
+        return LocalDay(year: parts.year!, month: parts.month!, day: parts.day!).text
+    }
+}
+
+/// The effect of log entries inside one write transaction.
+private struct Writer {
+    let db: Database
+    let decoder = WireDecoder()
+    var accounts: [UInt64: (timeZone: TimeZone, currency: String)] = [:]
+
+    init(db: Database) { self.db = db }
+
+    mutating func apply(_ entry: LogEntry) throws {
+        switch entry.kind {
+        case .event:
+            let event = try self.decoder.decode(LoggedEvent.self, from: entry.body)
+            try self.apply(event, accountID: entry.accountID)
+        case .merge:
+            let merge = try self.decoder.decode(ProfileMerge.self, from: entry.body)
+            try self.merge(merge.merged, into: merge.survivor, account: entry.accountID)
+        case .account:
+            let account = try self.decoder.decode(Account.self, from: entry.body)
+            try self.register(account, accountID: entry.accountID)
+        case .profile, .customMetric:
+            break
+        }
+    }
+
+    // MARK: Accounts
+
+    mutating func account(_ id: UInt64) throws -> (timeZone: TimeZone, currency: String) {
+        if let known = self.accounts[id] { return known }
+        let row = try Row.fetchOne(self.db, sql: "SELECT time_zone, currency FROM accounts WHERE id = ?", arguments: [Int64(bitPattern: id)])
+        let value = (AttributionStore.timeZone(named: row?[0] ?? "UTC"), (row?[1] as String?) ?? "USD")
+        self.accounts[id] = value
+        return value
+    }
+
+    mutating func register(_ account: Account, accountID: UInt64) throws {
+        let id = Int64(bitPattern: accountID)
+        let previous = try String.fetchOne(self.db, sql: "SELECT time_zone FROM accounts WHERE id = ?", arguments: [id])
+        try self.db.execute(
+            sql: """
+                INSERT INTO accounts (id, time_zone, currency) VALUES (?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET time_zone = excluded.time_zone, currency = excluded.currency
+                """,
+            arguments: [id, account.timeZone, account.currency])
+        self.accounts[accountID] = nil
+        if let previous, previous != account.timeZone {
+            try self.redistributeDays(accountID: accountID, timeZone: AttributionStore.timeZone(named: account.timeZone))
+        }
+    }
+
+    /// After a time-zone change: recomputes every attributed item's local day and the account's
+    /// daily aggregate.
+    func redistributeDays(accountID: UInt64, timeZone: TimeZone) throws {
+        let id = Int64(bitPattern: accountID)
+        let rows = try Row.fetchAll(self.db, sql: "SELECT position, time FROM items WHERE account_id = ? AND interaction_position IS NOT NULL", arguments: [id])
+        for row in rows {
+            let day = AttributionStore.day(of: Date(timeIntervalSince1970: row[1]), in: timeZone)
+            try self.db.execute(sql: "UPDATE items SET day = ? WHERE position = ?", arguments: [day, row[0] as Int64])
+        }
+        try self.db.execute(sql: "DELETE FROM daily_revenue WHERE account_id = ?", arguments: [id])
+        try self.db.execute(
+            sql: """
+                INSERT INTO daily_revenue (account_id, day, currency, revenue_minor, items)
+                SELECT account_id, day, currency, SUM(revenue_minor), COUNT(*) FROM items
+                WHERE account_id = ? AND interaction_position IS NOT NULL GROUP BY day, currency
+                """,
+            arguments: [id])
+    }
+
+    // MARK: Profiles
+
+    func survivor(of profile: UInt64, account: UInt64) throws -> UInt64 {
+        let survivor = try Int64.fetchOne(
+            self.db, sql: "SELECT survivor FROM profile_merges WHERE account_id = ? AND merged = ?",
+            arguments: [Int64(bitPattern: account), Int64(bitPattern: profile)])
+        return survivor.map { UInt64(bitPattern: $0) } ?? profile
+    }
+
+    func merge(_ mergedProfile: UInt64, into survivorProfile: UInt64, account: UInt64) throws {
+        let accountID = Int64(bitPattern: account)
+        let merged = Int64(bitPattern: mergedProfile)
+        let survivor = Int64(bitPattern: try self.survivor(of: survivorProfile, account: account))
+        guard merged != survivor else { return }
+        try self.db.execute(sql: "UPDATE profile_merges SET survivor = ? WHERE account_id = ? AND survivor = ?", arguments: [survivor, accountID, merged])
+        try self.db.execute(
+            sql: "INSERT INTO profile_merges (account_id, merged, survivor) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET survivor = excluded.survivor",
+            arguments: [accountID, merged, survivor])
+        for table in ["hub_interactions", "buy_agains", "items"] {
+            try self.db.execute(sql: "UPDATE \(table) SET profile_id = ? WHERE account_id = ? AND profile_id = ?", arguments: [survivor, accountID, merged])
+        }
+        // Interactions of one profile may now attribute items of the other.
+        let items = try Row.fetchAll(
+            self.db, sql: "SELECT position FROM items WHERE account_id = ? AND profile_id = ?", arguments: [accountID, survivor])
+        for row in items {
+            try self.evaluate(itemPosition: row[0])
+        }
+    }
+
+    // MARK: Events
+
+    mutating func apply(_ event: LoggedEvent, accountID: UInt64) throws {
+        if event.metric == StandardMetric.orderedProduct {
+            try self.addItem(event, accountID: accountID)
+        } else if let rule = HubAttributionRule.Rule(metric: event.metric) {
+            try self.addInteraction(event, rule: rule, accountID: accountID)
+        }
+    }
+
+    mutating func addItem(_ event: LoggedEvent, accountID: UInt64) throws {
+        guard let productID = event.properties["product_id"].flatMap(EventProperties.identifierText),
+              let price = event.properties["price"].flatMap(EventProperties.decimal)
+        else { return }
+        let quantity = event.properties["quantity"].flatMap(EventProperties.decimal) ?? 1
+        let revenue = event.value ?? price * quantity
+        let account = try self.account(accountID)
+        guard let minor = MinorUnits.of(revenue, currency: account.currency) else { return }
+        let profile = try self.survivor(of: event.profileID, account: accountID)
+        let orderID = event.properties["order_id"].flatMap(EventProperties.identifierText) ?? ""
+        let name = (event.properties["product_name"] ?? event.properties["name"]).flatMap(EventProperties.identifierText) ?? ""
+        let position = Int64(bitPattern: event.position)
+        try self.db.execute(
+            sql: """
+                INSERT OR IGNORE INTO items (position, account_id, profile_id, order_position, order_id, time, product_id,
+                    product_name, quantity, price, revenue_minor, currency)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                position, Int64(bitPattern: accountID), Int64(bitPattern: profile),
+                Int64(bitPattern: event.derivedFrom == 0 ? event.position : event.derivedFrom), orderID,
+                event.time.timeIntervalSince1970, productID, name, quantity.description, price.description, minor, account.currency,
+            ])
+        guard self.db.changesCount > 0 else { return }
+        // Buy-again clicks on this item's order (possibly stored before it) now cover its product.
+        if !orderID.isEmpty {
+            let clicks = try Row.fetchAll(
+                self.db, sql: "SELECT position, profile_id, time FROM buy_agains WHERE account_id = ? AND order_id = ?",
+                arguments: [Int64(bitPattern: accountID), orderID])
+            for click in clicks {
+                try self.addInteractionProduct(
+                    position: click[0], productID: productID, accountID: Int64(bitPattern: accountID), profileID: click[1],
+                    time: click[2], rule: .clickedBuyAgain)
+            }
+        }
+        try self.evaluate(itemPosition: position)
+    }
+
+    mutating func addInteraction(_ event: LoggedEvent, rule: HubAttributionRule.Rule, accountID: UInt64) throws {
+        let profile = Int64(bitPattern: try self.survivor(of: event.profileID, account: accountID))
+        let account = Int64(bitPattern: accountID)
+        let position = Int64(bitPattern: event.position)
+        let time = event.time.timeIntervalSince1970
+        var products: Set<String> = []
+        switch rule {
+        case .clickedProduct, .addedToCart:
+            guard let product = event.properties["product_id"].flatMap(EventProperties.identifierText) else { return }
+            products = [product]
+        case .clickedBuyAgain:
+            guard let orderID = event.properties["order_id"].flatMap(EventProperties.identifierText) else { return }
+            try self.db.execute(
+                sql: "INSERT OR IGNORE INTO buy_agains (position, account_id, profile_id, order_id, time) VALUES (?, ?, ?, ?, ?)",
+                arguments: [position, account, profile, orderID, time])
+            if case .array(let ids)? = event.properties["product_ids"] {
+                products.formUnion(ids.compactMap(EventProperties.identifierText))
+            }
+            products.formUnion(try String.fetchAll(
+                self.db, sql: "SELECT DISTINCT product_id FROM items WHERE account_id = ? AND order_id = ?", arguments: [account, orderID]))
+        }
+        for product in products.sorted() {
+            try self.addInteractionProduct(position: position, productID: product, accountID: account, profileID: profile, time: time, rule: rule)
+        }
+    }
+
+    /// Stores one (interaction, product) and attributes the profile's items of that product in
+    /// the 24 hours after it.
+    func addInteractionProduct(position: Int64, productID: String, accountID: Int64, profileID: Int64, time: Double, rule: HubAttributionRule.Rule) throws {
+        try self.db.execute(
+            sql: "INSERT OR IGNORE INTO hub_interactions (position, product_id, account_id, profile_id, time, rule) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [position, productID, accountID, profileID, time, Int64(rule.rawValue)])
+        guard self.db.changesCount > 0 else { return }
+        let items = try Int64.fetchAll(
+            self.db,
+            sql: "SELECT position FROM items WHERE account_id = ? AND profile_id = ? AND product_id = ? AND time >= ? AND time <= ?",
+            arguments: [accountID, profileID, productID, time - 1, time + HubAttributionRule.window + 1])
+        for item in items {
+            try self.evaluate(itemPosition: item)
+        }
+    }
+
+    // MARK: Attribution
+
+    /// Recomputes one item's attribution from the profile's stored interactions (the rule is
+    /// `HubAttributionRule.attribution`); counts its revenue the first time it is attributed.
+    func evaluate(itemPosition: Int64) throws {
+        guard let row = try Row.fetchOne(
+            self.db,
+            sql: """
+                SELECT account_id, profile_id, product_id, time, interaction_position, revenue_minor, currency
+                FROM items WHERE position = ?
+                """,
+            arguments: [itemPosition])
+        else { return }
+        let accountID: Int64 = row[0]
+        let time: Double = row[3]
+        let item = HubAttributionRule.Item(position: UInt64(bitPattern: itemPosition), time: Date(timeIntervalSince1970: time), productID: row[2])
+        // One second of slack either side of the window; the rule decides exactly.
+        let candidates = try Row.fetchAll(
+            self.db,
+            sql: """
+                SELECT position, time, rule FROM hub_interactions
+                WHERE account_id = ? AND profile_id = ? AND product_id = ? AND time >= ? AND time <= ?
+                """,
+            arguments: [accountID, row[1] as Int64, item.productID, time - HubAttributionRule.window - 1, time + 1]
+        ).compactMap { candidate -> HubAttributionRule.Interaction? in
+            guard let rule = HubAttributionRule.Rule(rawValue: UInt8(candidate[2] as Int64)) else { return nil }
+            return HubAttributionRule.Interaction(
+                position: UInt64(bitPattern: candidate[0]), time: Date(timeIntervalSince1970: candidate[1]), rule: rule,
+                productIDs: [item.productID])
+        }
+        guard let best = HubAttributionRule.attribution(of: item, interactions: candidates) else { return }
+        let wasAttributed = (row[4] as Int64?) != nil
+        guard (row[4] as Int64?) != Int64(bitPattern: best.position) else { return }
+        let timeZoneName = try String.fetchOne(self.db, sql: "SELECT time_zone FROM accounts WHERE id = ?", arguments: [accountID]) ?? "UTC"
+        let day = AttributionStore.day(of: item.time, in: AttributionStore.timeZone(named: timeZoneName))
+        try self.db.execute(
+            sql: "UPDATE items SET interaction_position = ?, interaction_time = ?, rule = ?, day = ? WHERE position = ?",
+            arguments: [Int64(bitPattern: best.position), best.time.timeIntervalSince1970, Int64(best.rule.rawValue), day, itemPosition])
+        if !wasAttributed {
+            try self.db.execute(
+                sql: """
+                    INSERT INTO daily_revenue (account_id, day, currency, revenue_minor, items) VALUES (?, ?, ?, ?, 1)
+                    ON CONFLICT DO UPDATE SET revenue_minor = revenue_minor + excluded.revenue_minor, items = items + 1
+                    """,
+                arguments: [accountID, day, row[6] as String, row[5] as Int64])
+        }
+    }
+}
+
+/// Reading event properties the way ingest does (OrderedProductDerivation).
+enum EventProperties {
+    static func identifierText(_ value: JSONValue) -> String? {
+        switch value {
+        case .string(let text): text.isEmpty ? nil : text
+        case .number(let number): number.description
+        default: nil
+        }
+    }
+
+    static func decimal(_ value: JSONValue) -> Decimal? {
+        switch value {
+        case .number(let number): number.isNaN ? nil : number
+        case .string(let text):
+            text.isEmpty || !text.allSatisfy({ "0123456789.-+eE".contains($0) })
+                ? nil : Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
+        default: nil
+        }
+    }
+}
