@@ -1,0 +1,211 @@
+import Foundation
+public import GRDB
+public import SextantContracts
+public import SextantLogFollower
+public import SextantStore
+import SextantWire
+
+/// Hub-attributed revenue per local day, in minor units of the account currency, for one
+/// account and an inclusive day range: attribution-service's `RevenueByDay`
+/// (`sextant.attribution.v1.Attribution`), injected so that this library does not depend on
+/// that contract. Days missing from the answer count 0.
+public typealias HubRevenueByDay = @Sendable (_ accountID: UInt64, _ range: DayRange) async throws -> [LocalDay: Int64]
+
+/// insights-service's Customer Hub state, built from the ingest log (`LogApplier`) as it arrives
+/// and read by ``dashboard(accountID:period:comparison:now:revenue:)``.
+///
+/// **What is aggregated.** Only `event` and `account`/`merge` entries matter. Each event goes to
+/// the local day of its `time` in the account's time zone as known when it is applied:
+/// - `Hub Tracked Order`, `Hub Started Return`, `Hub Applied Coupon`, `Hub Clicked Help`,
+///   `Hub Started Chat`: +1 on (account, day, type);
+/// - `Hub Opened`: the (account, day, profile) row of `hub_openers`, and the profile's Hub account;
+/// - `Hub Created Account`: the profile's Hub account (its first day is the earliest such day);
+/// - `Placed Order` with the property `logged_in` equal to JSON `true`: +1 order and +value
+///   (exact decimal; no value adds 0) on (account, day).
+/// Sums and set semantics make late and out-of-order events give the same state as in-order
+/// ones. Entries at or before the stored cursor are skipped, so re-applying changes nothing.
+///
+/// **Merges** move the merged profile's opener days and Hub account (keeping the earlier first
+/// day) to the survivor, and later events naming the merged profile go to the survivor: active
+/// and total accounts count each customer once. Daily interaction and order counters are not
+/// per profile and are unchanged by a merge.
+///
+/// **Not recounted.** A change of the account's time zone applies to events applied after it;
+/// days already aggregated keep the zone they were counted in (rebuild from the log to re-bucket).
+public final class InsightsStore: LogApplier, Sendable {
+    public let database: DatabasePool
+
+    /// Wraps an open database (migrated with ``InsightsSchema/migrations``).
+    public init(database: DatabasePool) {
+        self.database = database
+    }
+
+    /// Opens (creating and migrating as needed) the database at `path`.
+    public convenience init(path: String, durability: Durability = .full) throws {
+        self.init(database: try SQLiteStore.open(path: path, durability: durability, migrations: InsightsSchema.migrations))
+    }
+
+    // MARK: LogApplier
+
+    public func appliedPosition() async throws -> UInt64 {
+        try await self.database.read { try LogCursor.read($0) }
+    }
+
+    /// Applies `entries` in one write transaction with the cursor; entries at or before the
+    /// cursor are ignored; positions within a batch must increase.
+    public func apply(_ entries: [LogEntry]) async throws {
+        guard !entries.isEmpty else { return }
+        try await self.database.write { db in
+            var batch = Batch()
+            try batch.apply(entries, db: db)
+        }
+    }
+}
+
+/// One batch's work inside its write transaction.
+private struct Batch {
+    struct DayKey: Hashable { var account: UInt64; var day: Int }
+    struct InteractionKey: Hashable { var account: UInt64; var day: Int; var interaction: UInt8 }
+
+    let decoder = WireDecoder()
+    var zones: [UInt64: TimeZone] = [:]
+    var interactions: [InteractionKey: Int64] = [:]
+    var orders: [DayKey: (count: Int64, value: Decimal)] = [:]
+    static let utc = TimeZone(identifier: "UTC")!
+    static let interactionByMetric: [String: HubInteraction] = Dictionary(
+        uniqueKeysWithValues: HubInteraction.allCases.map { ($0.metric, $0) })
+
+    mutating func apply(_ entries: [LogEntry], db: Database) throws {
+        let applied = try LogCursor.read(db)
+        for row in try Row.fetchAll(db, sql: "SELECT id, time_zone FROM accounts") {
+            self.zones[UInt64(bitPattern: row[0] as Int64)] = TimeZone(identifier: row[1] as String) ?? Self.utc
+        }
+        var previous = applied
+        for entry in entries where entry.position > applied {
+            guard entry.position > previous else {
+                throw InsightsError.badEntry("log entry \(entry.position) follows \(previous): positions must increase")
+            }
+            previous = entry.position
+            switch entry.kind {
+            case .event:
+                try self.event(try self.decoder.decode(LoggedEvent.self, from: entry.body), account: entry.accountID, db: db)
+            case .account:
+                let account = try self.decoder.decode(Account.self, from: entry.body)
+                try db.execute(
+                    sql: """
+                        INSERT INTO accounts (id, time_zone, currency, hub_active) VALUES (?, ?, ?, ?)
+                        ON CONFLICT (id) DO UPDATE SET time_zone = excluded.time_zone, currency = excluded.currency,
+                            hub_active = excluded.hub_active
+                        """,
+                    arguments: [Int64(bitPattern: entry.accountID), account.timeZone, account.currency, account.customerHubActive])
+                self.zones[entry.accountID] = TimeZone(identifier: account.timeZone) ?? Self.utc
+            case .merge:
+                let merge = try self.decoder.decode(ProfileMerge.self, from: entry.body)
+                try self.merge(merge.merged, into: merge.survivor, account: entry.accountID, db: db)
+            case .profile, .customMetric:
+                break
+            }
+        }
+        try self.flush(db)
+        if previous > applied { try LogCursor.advance(db, to: previous) }
+    }
+
+    mutating func event(_ event: LoggedEvent, account: UInt64, db: Database) throws {
+        let metric = event.metric
+        let isHubAccount = metric == "Hub Opened" || metric == "Hub Created Account"
+        let interaction = Self.interactionByMetric[metric]
+        let isLoggedInOrder = metric == "Placed Order" && event.properties["logged_in"] == .bool(true)
+        guard isHubAccount || interaction != nil || isLoggedInOrder else { return }
+        guard event.time.timeIntervalSinceReferenceDate.isFinite, abs(event.time.timeIntervalSince1970) < 1e11 else {
+            throw InsightsError.badEntry("log entry \(event.position): implausible event time")
+        }
+        let day = LocalDay(instant: event.time, timeZone: self.zones[account] ?? Self.utc).number
+        if let interaction {
+            self.interactions[InteractionKey(account: account, day: day, interaction: interaction.rawValue), default: 0] += 1
+        } else if isLoggedInOrder {
+            let key = DayKey(account: account, day: day)
+            let current = self.orders[key] ?? (0, 0)
+            self.orders[key] = (current.count + 1, current.value + (event.value ?? 0))
+        } else {
+            let profile = try Self.survivor(of: event.profileID, account: account, db: db)
+            let a = Int64(bitPattern: account)
+            let p = Int64(bitPattern: profile)
+            if metric == "Hub Opened" {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO hub_openers (account_id, day, profile_id) VALUES (?, ?, ?)", arguments: [a, day, p])
+            }
+            try Self.upsertHubAccount(account: a, profile: p, day: day, db: db)
+        }
+    }
+
+    static func upsertHubAccount(account: Int64, profile: Int64, day: Int, db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO hub_accounts (account_id, profile_id, first_day) VALUES (?, ?, ?)
+                ON CONFLICT (account_id, profile_id) DO UPDATE SET first_day = min(first_day, excluded.first_day)
+                """,
+            arguments: [account, profile, day])
+    }
+
+    static func survivor(of profile: UInt64, account: UInt64, db: Database) throws -> UInt64 {
+        var current = Int64(bitPattern: profile)
+        let find = try db.cachedStatement(sql: "SELECT survivor FROM profile_merges WHERE account_id = ? AND merged = ?")
+        while let next = try Int64.fetchOne(find, arguments: [Int64(bitPattern: account), current]) { current = next }
+        return UInt64(bitPattern: current)
+    }
+
+    mutating func merge(_ merged: UInt64, into survivor: UInt64, account: UInt64, db: Database) throws {
+        let from = Int64(bitPattern: try Self.survivor(of: merged, account: account, db: db))
+        let to = Int64(bitPattern: try Self.survivor(of: survivor, account: account, db: db))
+        guard from != to else { return }
+        let a = Int64(bitPattern: account)
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO profile_merges (account_id, merged, survivor) VALUES (?, ?, ?)", arguments: [a, from, to])
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO hub_openers (account_id, day, profile_id)
+                    SELECT account_id, day, ? FROM hub_openers WHERE account_id = ? AND profile_id = ?;
+                DELETE FROM hub_openers WHERE account_id = ? AND profile_id = ?;
+                """,
+            arguments: [to, a, from, a, from])
+        if let firstDay = try Int.fetchOne(
+            db, sql: "SELECT first_day FROM hub_accounts WHERE account_id = ? AND profile_id = ?", arguments: [a, from])
+        {
+            try Self.upsertHubAccount(account: a, profile: to, day: firstDay, db: db)
+            try db.execute(sql: "DELETE FROM hub_accounts WHERE account_id = ? AND profile_id = ?", arguments: [a, from])
+        }
+    }
+
+    /// Writes the batch's counters: one upsert per key.
+    mutating func flush(_ db: Database) throws {
+        let upsert = try db.cachedStatement(sql: """
+            INSERT INTO hub_interactions (account_id, day, interaction, count) VALUES (?, ?, ?, ?)
+            ON CONFLICT (account_id, day, interaction) DO UPDATE SET count = count + excluded.count
+            """)
+        for (key, count) in self.interactions {
+            try upsert.execute(arguments: [Int64(bitPattern: key.account), key.day, Int64(key.interaction), count])
+        }
+        let read = try db.cachedStatement(sql: "SELECT orders, value FROM logged_in_orders WHERE account_id = ? AND day = ?")
+        let write = try db.cachedStatement(
+            sql: "INSERT OR REPLACE INTO logged_in_orders (account_id, day, orders, value) VALUES (?, ?, ?, ?)")
+        for (key, add) in self.orders {
+            let a = Int64(bitPattern: key.account)
+            var count = add.count
+            var value = add.value
+            if let row = try Row.fetchOne(read, arguments: [a, key.day]) {
+                count += row[0] as Int64
+                value += Decimal(string: row[1] as String, locale: Locale(identifier: "en_US_POSIX")) ?? 0
+            }
+            try write.execute(arguments: [a, key.day, count, DecimalText.format(value)])
+        }
+        self.interactions.removeAll()
+        self.orders.removeAll()
+    }
+}
+
+/// Exact decimal text without locale surprises.
+enum DecimalText {
+    static let posix = Locale(identifier: "en_US_POSIX")
+    static func format(_ value: Decimal) -> String { NSDecimalNumber(decimal: value).description(withLocale: posix) }
+    static func parse(_ text: String) -> Decimal { Decimal(string: text, locale: posix) ?? 0 }
+}
