@@ -46,6 +46,7 @@ struct UpCommand: AsyncParsableCommand {
         // From here on: what a user waits for once the executables exist.
         let started = ContinuousClock.now
         let pki = dataDirectory + "/pki"
+        await SuiteBinaries.stopLeftovers(in: dataDirectory + "/logs")
         let issued = try SuitePKI.ensure(at: pki)
         if !issued.isEmpty { say("issued \(issued.count) certificate\(issued.count == 1 ? "" : "s") from the suite CA in \(pki)") }
 
@@ -230,5 +231,21 @@ enum SuiteBinaries {
             throw SuiteError("missing next to sextant: \(missing.joined(separator: ", ")); build them with `swift build -c release`")
         }
         return directory
+    }
+
+    /// Services a previous `sextant up` left running (it was killed before it could stop them)
+    /// hold the ports and databases: stop them, found by their pid files and checked by name.
+    static func stopLeftovers(in logDirectory: String) async {
+        for name in Self.names {
+            guard let text = try? String(contentsOfFile: logDirectory + "/\(name).pid", encoding: .utf8),
+                let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1,
+                let command = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8),
+                command.split(separator: "\0").first.map({ ($0 as Substring).hasSuffix("/" + name) }) == true
+            else { continue }
+            say("stopping \(name) (pid \(pid)), left running by an earlier sextant up")
+            kill(pid, SIGTERM)
+            for _ in 0..<500 where kill(pid, 0) == 0 { try? await Task.sleep(for: .milliseconds(20)) }
+            if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
+        }
     }
 }

@@ -68,6 +68,23 @@ import Testing
 
     static func isAlive(_ pid: Int32) -> Bool { kill(pid, 0) == 0 }
 
+    /// Cleanup that cannot be skipped, even when a test fails half-way: SIGKILL for `up` and for
+    /// every service it started (found by their pid files).
+    static func killEverything(_ up: ServiceProcess?, directory: String) {
+        if let up, up.isRunning { kill(up.pid, SIGKILL) }
+        let logs = directory + "/logs"
+        for file in (try? FileManager.default.contentsOfDirectory(atPath: logs)) ?? [] where file.hasSuffix(".pid") {
+            if let text = try? String(contentsOfFile: logs + "/" + file, encoding: .utf8),
+                let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1,
+                // Still that service (not a reused pid).
+                let command = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8),
+                command.split(separator: "\0").first?.hasSuffix("/" + file.dropLast(4)) == true
+            {
+                kill(pid, SIGKILL)
+            }
+        }
+    }
+
     @Test(.timeLimit(.minutes(8)))
     func upWithTheDemoServesTheAPIAndRecoversFromAKilledService() async throws {
         let directory = NSTemporaryDirectory() + "sextant-suite-\(UUID().uuidString)"
@@ -77,8 +94,7 @@ import Testing
             "sextant",
             arguments: ["up", "--no-build", "--demo", "--demo-profiles", "300", "--data-dir", directory, "--base-port", "\(base)", "--http-port", "\(httpPort)"],
             timeout: .seconds(300), marker: "sextant listening on ")
-        var stopped = false
-        defer { if !stopped { Task { [up] in await up.kill() } } }
+        defer { Self.killEverything(up, directory: directory) }
         let api = "http://127.0.0.1:\(httpPort)/api/v1"
 
         // The key `up` printed works.
@@ -141,8 +157,31 @@ import Testing
             Int32(try String(contentsOfFile: directory + "/logs/\($0).pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines))!
         }
         let exit = await up.stop(timeout: .seconds(60))
-        stopped = true
         #expect(exit == 0, "\(up.output)")
         #expect(pids.allSatisfy { !Self.isAlive($0) }, "a service outlived `sextant up`")
     }
+
+    @Test(.timeLimit(.minutes(4)))
+    func aKilledUpLeavesNothingInTheWayOfTheNextOne() async throws {
+        let directory = NSTemporaryDirectory() + "sextant-suite-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (base, httpPort) = try Self.freePorts()
+        let arguments = ["up", "--no-build", "--data-dir", directory, "--base-port", "\(base)", "--http-port", "\(httpPort)"]
+        let first = try await ServiceProcess.start("sextant", arguments: arguments, timeout: .seconds(120), marker: "sextant listening on ")
+        defer { Self.killEverything(first, directory: directory) }
+        let ingestPid = try #require(Int32(try String(contentsOfFile: directory + "/logs/ingest-service.pid", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        // `up` is killed outright: its services are left running, holding ports and databases.
+        await first.kill()
+        #expect(Self.isAlive(ingestPid))
+
+        let second = try await ServiceProcess.start("sextant", arguments: arguments, timeout: .seconds(120), marker: "sextant listening on ")
+        defer { Self.killEverything(second, directory: directory) }
+        #expect(second.output.contains("left running by an earlier sextant up"), "\(second.output)")
+        #expect(!Self.isAlive(ingestPid))
+        let ready = try await Self.request("GET", "http://127.0.0.1:\(httpPort)/api/v1/ready", key: nil)
+        #expect(ready.status == 200, "\(ready.json)")
+        #expect(await second.stop(timeout: .seconds(60)) == 0)
+    }
 }
+
