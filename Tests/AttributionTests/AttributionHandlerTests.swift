@@ -1,0 +1,91 @@
+import Attribution
+import Foundation
+import NIOCore
+import SextantContracts
+import SextantRPC
+import SextantWire
+import Synchronization
+import Testing
+
+/// Calls the attribution router through `RPCServer.handle`, the way a transport does (authorization,
+/// decoding, error mapping), without sockets or the in-process transport.
+struct RouterCaller {
+    let server: RPCServer
+
+    /// Captures what the server sends for one call.
+    final class Capture: ServerStreamWriter {
+        private let state = Mutex<(messages: [ByteBuffer], status: Status?)>(([], nil))
+        func writeHeaders(_ metadata: Metadata) {}
+        func write(_ message: ByteBuffer) async throws { self.state.withLock { $0.messages.append(message) } }
+        func writeLast(_ message: ByteBuffer, status: Status, trailers: Metadata) {
+            self.state.withLock { $0.messages.append(message); $0.status = $0.status ?? status }
+        }
+        func finish(status: Status, trailers: Metadata) { self.state.withLock { $0.status = $0.status ?? status } }
+        var result: (messages: [ByteBuffer], status: Status?) { self.state.withLock { $0 } }
+    }
+
+    func call<I, O>(_ method: RPCMethod<I, O>, _ request: I, as caller: ServiceIdentity? = .gateway) async throws -> O {
+        let inbound = RPCInboundStream()
+        inbound.deliver(ByteBuffer(bytes: try WireEncoder().encode(request)), endStream: true)
+        let capture = Capture()
+        let head = ServerCallHead(method: method.descriptor.fullName, deadline: nil, metadata: [:], caller: caller)
+        await self.server.handle(ServerStream(head: head, inbound: inbound, writer: capture))
+        let (messages, status) = capture.result
+        guard let status else { throw RPCError(code: .internalError, message: "no status") }
+        if let error = RPCError(status: status) { throw error }
+        guard let message = messages.first, messages.count == 1 else { throw RPCError(code: .internalError, message: "\(messages.count) messages") }
+        return try WireDecoder().decode(O.self, from: message)
+    }
+
+    func code<I, O>(_ method: RPCMethod<I, O>, _ request: I, as caller: ServiceIdentity? = .gateway) async -> Status.Code? {
+        do {
+            _ = try await self.call(method, request, as: caller)
+            return .ok
+        } catch let error as RPCError {
+            return error.code
+        } catch {
+            return nil
+        }
+    }
+}
+
+@Suite struct AttributionHandlerTests {
+    @Test func everyMethodThroughTheRouter() async throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        let store = try fixture.open()
+        let t0 = LogBuilder.base
+        var log = LogBuilder()
+        var entries = [log.account(1, timeZone: "Europe/Berlin", currency: "EUR")]
+        entries.append(log.clickedProduct(1, profile: 10, product: "A", at: t0))
+        entries += log.order(1, profile: 10, id: "O1", at: t0.adding(hours: 1), items: [("A", Decimal(string: "19.99")!, 3), ("B", 1, 1)])
+        try await store.apply(entries)
+        let progress = ProgressResponse(appliedPosition: 5, knownHead: 5, following: true, lastAppliedAt: nil)
+        let caller = RouterCaller(server: RPCServer(router: AttributionService.router(store: store, progress: { progress })))
+
+        let revenue = try await caller.call(
+            AttributionService.revenueByDay, RevenueByDayRequest(accountID: 1, firstDay: "2026-02-28", lastDay: "2026-03-01"),
+            as: .insightsService)
+        #expect(revenue.days == [
+            DayRevenue(day: "2026-02-28", revenueMinorUnits: 0, currency: "EUR", items: 0),
+            DayRevenue(day: "2026-03-01", revenueMinorUnits: 5_997, currency: "EUR", items: 1),
+        ])
+        #expect(revenue.totals == [MinorAmount(currency: "EUR", minorUnits: 5_997)])
+        #expect(revenue.timeZone == "Europe/Berlin")
+
+        let page = try await caller.call(
+            AttributionService.attributedProducts, AttributedProductsRequest(accountID: 1, firstDay: "2026-03-01", lastDay: "2026-03-01"))
+        #expect(page.rows.count == 1)
+        #expect(page.rows.first?.productID == "A")
+        #expect(page.rows.first?.quantity == 3)
+        #expect(page.rows.first?.price == Decimal(string: "19.99"))
+        #expect(page.rows.first?.interactionPosition == 2)
+        #expect(page.rows.first?.rule == .clickedProduct)
+        #expect(page.nextPageToken == "")
+
+        #expect(try await caller.call(AttributionService.progress, ProgressRequest(), as: .gateway) == progress)
+        #expect(await caller.code(AttributionService.revenueByDay, RevenueByDayRequest(accountID: 9, firstDay: "2026-03-01", lastDay: "2026-03-01")) == .notFound)
+        #expect(await caller.code(AttributionService.revenueByDay, RevenueByDayRequest(accountID: 1, firstDay: "2026-3-1", lastDay: "2026-03-01")) == .invalidArgument)
+        #expect(await caller.code(AttributionService.revenueByDay, RevenueByDayRequest(accountID: 1, firstDay: "2026-03-01", lastDay: "2026-03-01"), as: nil) == .permissionDenied)
+    }
+}
