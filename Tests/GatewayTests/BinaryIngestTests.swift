@@ -107,6 +107,30 @@ import Testing
         #expect(try harness.ingestStore.head(accountID: other.id) == otherHead)
     }
 
+    @Test func aKeyRevokedWhileItsStreamIsOpenStopsTheStream() async throws {
+        let harness = try GatewayHarness()
+        let mine = try await harness.account("Mine")
+        let created = try harness.keys.create(accountID: mine.id, role: .ingestOnly, name: "streamer")
+        let client = RPCClient(transport: InProcessTransport(server: Self.port(harness), caller: BinaryIngest.callerIdentity))
+        let interval = BinaryIngest.revocationCheckInterval
+        let answered = Mutex(0)
+        let failure = await Self.code {
+            _ = try await client.bidirectional(
+                BinaryIngest.trackEventStream, options: Self.options(created.secret),
+                requests: { writer in
+                    for index in 0..<interval { try await writer.write(Self.batch(mine.id, "r\(index)")) }
+                    // Revoked with the stream open: the next check refuses the rest.
+                    while answered.withLock({ $0 }) < interval { try await Task.sleep(for: .milliseconds(5)) }
+                    _ = try harness.keys.revoke(id: created.key.id)
+                    for index in interval..<(3 * interval) { try await writer.write(Self.batch(mine.id, "r\(index)")) }
+                },
+                responses: { responses in for try await _ in responses { answered.withLock { $0 += 1 } } })
+        }
+        #expect(failure == .unauthenticated)
+        #expect(answered.withLock { $0 } < 3 * interval)
+        #expect(answered.withLock { $0 } <= 2 * interval)
+    }
+
     /// The transport option: a port that asks for no client certificate, where every call is
     /// the configured caller; the default still refuses clients without a suite certificate.
     @Test func tlsWithoutClientCertificatesOverLoopback() async throws {

@@ -21,6 +21,9 @@ public enum BinaryIngest {
     /// The identity every call on the binary port carries (it has no certificate).
     public static let callerIdentity = ServiceIdentity(validating: "api-client")!
 
+    /// How many batches of a stream pass between checks that its key is still valid.
+    static let revocationCheckInterval = 100
+
     /// The roles that may send events.
     static let roles: Set<APIKeyRole> = [.admin, .ingestOnly]
 
@@ -51,10 +54,21 @@ public enum BinaryIngest {
             try await ingest.client.bidirectional(
                 IngestService.trackEventStream, options: CallOptions(timeout: timeout),
                 requests: { upstream in
+                    var sinceCheck = 0
                     for try await request in requests {
                         if let refused = Self.refusal(request, key: key) {
                             refusal.withLockedValue { $0 = refused }
                             return
+                        }
+                        // A key revoked while its stream is open stops the stream within
+                        // ``revocationCheckInterval`` batches.
+                        sinceCheck += 1
+                        if sinceCheck >= Self.revocationCheckInterval {
+                            sinceCheck = 0
+                            if (try? keys.key(id: key.id))??.revokedAt != nil {
+                                refusal.withLockedValue { $0 = RPCError(code: .unauthenticated, message: "the API key was revoked") }
+                                return
+                            }
                         }
                         try await upstream.write(request)
                     }
