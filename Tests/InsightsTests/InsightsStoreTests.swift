@@ -179,6 +179,26 @@ import Testing
         #expect(single.activeAccounts.value == 1)  // profile 2's day moved to profile 1
     }
 
+    @Test func aMergeInsideOneBatchMovesThatBatchsOpeners() async throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        let store = try fixture.open()
+        var log = LogBuilder()
+        try await store.apply([
+            log.account(self.shop),
+            log.event(self.shop, profile: 1, "Hub Opened", at: instant("2026-06-01T09:00:00Z")),
+            log.event(self.shop, profile: 2, "Hub Created Account", at: instant("2026-05-01T10:00:00Z")),
+            log.event(self.shop, profile: 2, "Hub Opened", at: instant("2026-06-02T10:00:00Z")),
+            log.merge(self.shop, merged: 2, into: 1, at: instant("2026-06-04T00:00:00Z")),
+            log.event(self.shop, profile: 2, "Hub Opened", at: instant("2026-06-05T10:00:00Z")),
+        ])
+        let board = try await self.dashboard(store, date(2026, 6, 1), date(2026, 6, 7))
+        #expect(board.activeAccounts.value == 1)
+        #expect(board.totalAccounts == 1)
+        // The survivor's Hub account starts on the merged profile's earlier day.
+        #expect(try await self.dashboard(store, date(2026, 5, 1), date(2026, 5, 1)).totalAccounts == 1)
+    }
+
     @Test func inactiveHubKeepsOldDataAndCollectsNothingNew() async throws {
         let fixture = try StoreFixture()
         defer { fixture.remove() }

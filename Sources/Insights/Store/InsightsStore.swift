@@ -71,6 +71,11 @@ private struct Batch {
     var zones: [UInt64: TimeZone] = [:]
     var interactions: [InteractionKey: Int64] = [:]
     var orders: [DayKey: (count: Int64, value: Decimal)] = [:]
+    struct OpenerKey: Hashable { var account: UInt64; var day: Int; var profile: UInt64 }
+    struct ProfileKey: Hashable { var account: UInt64; var profile: UInt64 }
+    var openers: Set<OpenerKey> = []
+    var hubAccounts: [ProfileKey: Int] = [:]
+    var survivors: [ProfileKey: UInt64] = [:]
     static let utc = TimeZone(identifier: "UTC")!
     static let interactionByMetric: [String: HubInteraction] = Dictionary(
         uniqueKeysWithValues: HubInteraction.allCases.map { ($0.metric, $0) })
@@ -127,14 +132,12 @@ private struct Batch {
             let current = self.orders[key] ?? (0, 0)
             self.orders[key] = (current.count + 1, current.value + (event.value ?? 0))
         } else {
-            let profile = try Self.survivor(of: event.profileID, account: account, db: db)
-            let a = Int64(bitPattern: account)
-            let p = Int64(bitPattern: profile)
+            let profile = try self.survivor(of: event.profileID, account: account, db: db)
             if metric == "Hub Opened" {
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO hub_openers (account_id, day, profile_id) VALUES (?, ?, ?)", arguments: [a, day, p])
+                self.openers.insert(OpenerKey(account: account, day: day, profile: profile))
             }
-            try Self.upsertHubAccount(account: a, profile: p, day: day, db: db)
+            let key = ProfileKey(account: account, profile: profile)
+            self.hubAccounts[key] = min(self.hubAccounts[key] ?? day, day)
         }
     }
 
@@ -147,6 +150,15 @@ private struct Batch {
             arguments: [account, profile, day])
     }
 
+    /// The survivor, cached for the batch (merges in the batch clear the cache).
+    mutating func survivor(of profile: UInt64, account: UInt64, db: Database) throws -> UInt64 {
+        let key = ProfileKey(account: account, profile: profile)
+        if let known = self.survivors[key] { return known }
+        let found = try Self.survivor(of: profile, account: account, db: db)
+        self.survivors[key] = found
+        return found
+    }
+
     static func survivor(of profile: UInt64, account: UInt64, db: Database) throws -> UInt64 {
         var current = Int64(bitPattern: profile)
         let find = try db.cachedStatement(sql: "SELECT survivor FROM profile_merges WHERE account_id = ? AND merged = ?")
@@ -155,6 +167,8 @@ private struct Batch {
     }
 
     mutating func merge(_ merged: UInt64, into survivor: UInt64, account: UInt64, db: Database) throws {
+        try self.flush(db)
+        self.survivors.removeAll()
         let from = Int64(bitPattern: try Self.survivor(of: merged, account: account, db: db))
         let to = Int64(bitPattern: try Self.survivor(of: survivor, account: account, db: db))
         guard from != to else { return }
@@ -176,7 +190,7 @@ private struct Batch {
         }
     }
 
-    /// Writes the batch's counters: one upsert per key.
+    /// Writes the batch's pending effects: one upsert per key.
     mutating func flush(_ db: Database) throws {
         let upsert = try db.cachedStatement(sql: """
             INSERT INTO hub_interactions (account_id, day, interaction, count) VALUES (?, ?, ?, ?)
@@ -198,8 +212,17 @@ private struct Batch {
             }
             try write.execute(arguments: [a, key.day, count, DecimalText.format(value)])
         }
+        let opener = try db.cachedStatement(sql: "INSERT OR IGNORE INTO hub_openers (account_id, day, profile_id) VALUES (?, ?, ?)")
+        for key in self.openers {
+            try opener.execute(arguments: [Int64(bitPattern: key.account), key.day, Int64(bitPattern: key.profile)])
+        }
+        for (key, day) in self.hubAccounts {
+            try Self.upsertHubAccount(account: Int64(bitPattern: key.account), profile: Int64(bitPattern: key.profile), day: day, db: db)
+        }
         self.interactions.removeAll()
         self.orders.removeAll()
+        self.openers.removeAll()
+        self.hubAccounts.removeAll()
     }
 }
 
