@@ -53,7 +53,7 @@ public final class AttributionStore: LogApplier, Sendable {
     public func apply(_ entries: [LogEntry]) async throws {
         guard !entries.isEmpty else { return }
         try await self.database.write { db in
-            var writer = Writer(db: db)
+            let writer = Writer(db: db)
             let applied = try LogCursor.read(db)
             var last = applied
             for entry in entries where entry.position > applied {
@@ -82,15 +82,44 @@ public final class AttributionStore: LogApplier, Sendable {
     }
 }
 
-/// The effect of log entries inside one write transaction.
-private struct Writer {
+/// The effect of log entries inside one write transaction. Statements are prepared once per
+/// connection (GRDB's statement cache); time zones and calendars are cached per transaction.
+private final class Writer {
     let db: Database
     let decoder = WireDecoder()
     var accounts: [UInt64: (timeZone: TimeZone, currency: String)] = [:]
+    var calendars: [String: Calendar] = [:]
 
     init(db: Database) { self.db = db }
 
-    mutating func apply(_ entry: LogEntry) throws {
+    func execute(_ sql: String, _ arguments: StatementArguments) throws {
+        try self.db.cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+
+    func rows(_ sql: String, _ arguments: StatementArguments) throws -> [Row] {
+        try Row.fetchAll(self.db.cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    func row(_ sql: String, _ arguments: StatementArguments) throws -> Row? {
+        try Row.fetchOne(self.db.cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    /// The local day of `time` in `timeZone`, with one calendar per zone.
+    func day(of time: Date, in timeZone: TimeZone) -> String {
+        let calendar: Calendar
+        if let cached = self.calendars[timeZone.identifier] {
+            calendar = cached
+        } else {
+            var created = Calendar(identifier: .gregorian)
+            created.timeZone = timeZone
+            self.calendars[timeZone.identifier] = created
+            calendar = created
+        }
+        let parts = calendar.dateComponents([.year, .month, .day], from: time)
+        return LocalDay(year: parts.year!, month: parts.month!, day: parts.day!).text
+    }
+
+    func apply(_ entry: LogEntry) throws {
         switch entry.kind {
         case .event:
             let event = try self.decoder.decode(LoggedEvent.self, from: entry.body)
@@ -108,15 +137,15 @@ private struct Writer {
 
     // MARK: Accounts
 
-    mutating func account(_ id: UInt64) throws -> (timeZone: TimeZone, currency: String) {
+    func account(_ id: UInt64) throws -> (timeZone: TimeZone, currency: String) {
         if let known = self.accounts[id] { return known }
-        let row = try Row.fetchOne(self.db, sql: "SELECT time_zone, currency FROM accounts WHERE id = ?", arguments: [Int64(bitPattern: id)])
+        let row = try self.row("SELECT time_zone, currency FROM accounts WHERE id = ?", [Int64(bitPattern: id)])
         let value = (AttributionStore.timeZone(named: row?[0] ?? "UTC"), (row?[1] as String?) ?? "USD")
         self.accounts[id] = value
         return value
     }
 
-    mutating func register(_ account: Account, accountID: UInt64) throws {
+    func register(_ account: Account, accountID: UInt64) throws {
         let id = Int64(bitPattern: accountID)
         let previous = try String.fetchOne(self.db, sql: "SELECT time_zone FROM accounts WHERE id = ?", arguments: [id])
         try self.db.execute(
@@ -153,9 +182,9 @@ private struct Writer {
     // MARK: Profiles
 
     func survivor(of profile: UInt64, account: UInt64) throws -> UInt64 {
-        let survivor = try Int64.fetchOne(
-            self.db, sql: "SELECT survivor FROM profile_merges WHERE account_id = ? AND merged = ?",
-            arguments: [Int64(bitPattern: account), Int64(bitPattern: profile)])
+        let survivor: Int64? = try self.row(
+            "SELECT survivor FROM profile_merges WHERE account_id = ? AND merged = ?",
+            [Int64(bitPattern: account), Int64(bitPattern: profile)])?[0]
         return survivor.map { UInt64(bitPattern: $0) } ?? profile
     }
 
@@ -181,7 +210,7 @@ private struct Writer {
 
     // MARK: Events
 
-    mutating func apply(_ event: LoggedEvent, accountID: UInt64) throws {
+    func apply(_ event: LoggedEvent, accountID: UInt64) throws {
         if event.metric == StandardMetric.orderedProduct {
             try self.addItem(event, accountID: accountID)
         } else if let rule = HubAttributionRule.Rule(metric: event.metric) {
@@ -189,7 +218,7 @@ private struct Writer {
         }
     }
 
-    mutating func addItem(_ event: LoggedEvent, accountID: UInt64) throws {
+    func addItem(_ event: LoggedEvent, accountID: UInt64) throws {
         guard let productID = event.properties["product_id"].flatMap(EventProperties.identifierText),
               let price = event.properties["price"].flatMap(EventProperties.decimal)
         else { return }
@@ -201,13 +230,13 @@ private struct Writer {
         let orderID = event.properties["order_id"].flatMap(EventProperties.identifierText) ?? ""
         let name = (event.properties["product_name"] ?? event.properties["name"]).flatMap(EventProperties.identifierText) ?? ""
         let position = Int64(bitPattern: event.position)
-        try self.db.execute(
-            sql: """
+        try self.execute(
+            """
                 INSERT OR IGNORE INTO items (position, account_id, profile_id, order_position, order_id, time, product_id,
                     product_name, quantity, price, revenue_minor, currency)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [
+            [
                 position, Int64(bitPattern: accountID), Int64(bitPattern: profile),
                 Int64(bitPattern: event.derivedFrom == 0 ? event.position : event.derivedFrom), orderID,
                 event.time.timeIntervalSince1970, productID, name, quantity.description, price.description, minor, account.currency,
@@ -215,9 +244,9 @@ private struct Writer {
         guard self.db.changesCount > 0 else { return }
         // Buy-again clicks on this item's order (possibly stored before it) now cover its product.
         if !orderID.isEmpty {
-            let clicks = try Row.fetchAll(
-                self.db, sql: "SELECT position, profile_id, time FROM buy_agains WHERE account_id = ? AND order_id = ?",
-                arguments: [Int64(bitPattern: accountID), orderID])
+            let clicks = try self.rows(
+                "SELECT position, profile_id, time FROM buy_agains WHERE account_id = ? AND order_id = ?",
+                [Int64(bitPattern: accountID), orderID])
             for click in clicks {
                 try self.addInteractionProduct(
                     position: click[0], productID: productID, accountID: Int64(bitPattern: accountID), profileID: click[1],
@@ -227,7 +256,7 @@ private struct Writer {
         try self.evaluate(itemPosition: position)
     }
 
-    mutating func addInteraction(_ event: LoggedEvent, rule: HubAttributionRule.Rule, accountID: UInt64) throws {
+    func addInteraction(_ event: LoggedEvent, rule: HubAttributionRule.Rule, accountID: UInt64) throws {
         let profile = Int64(bitPattern: try self.survivor(of: event.profileID, account: accountID))
         let account = Int64(bitPattern: accountID)
         let position = Int64(bitPattern: event.position)
@@ -256,16 +285,15 @@ private struct Writer {
     /// Stores one (interaction, product) and attributes the profile's items of that product in
     /// the 24 hours after it.
     func addInteractionProduct(position: Int64, productID: String, accountID: Int64, profileID: Int64, time: Double, rule: HubAttributionRule.Rule) throws {
-        try self.db.execute(
-            sql: "INSERT OR IGNORE INTO hub_interactions (position, product_id, account_id, profile_id, time, rule) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [position, productID, accountID, profileID, time, Int64(rule.rawValue)])
+        try self.execute(
+            "INSERT OR IGNORE INTO hub_interactions (position, product_id, account_id, profile_id, time, rule) VALUES (?, ?, ?, ?, ?, ?)",
+            [position, productID, accountID, profileID, time, Int64(rule.rawValue)])
         guard self.db.changesCount > 0 else { return }
-        let items = try Int64.fetchAll(
-            self.db,
-            sql: "SELECT position FROM items WHERE account_id = ? AND profile_id = ? AND product_id = ? AND time >= ? AND time <= ?",
-            arguments: [accountID, profileID, productID, time - 1, time + HubAttributionRule.window + 1])
+        let items = try self.rows(
+            "SELECT position FROM items WHERE account_id = ? AND profile_id = ? AND product_id = ? AND time >= ? AND time <= ?",
+            [accountID, profileID, productID, time - 1, time + HubAttributionRule.window + 1])
         for item in items {
-            try self.evaluate(itemPosition: item)
+            try self.evaluate(itemPosition: item[0])
         }
     }
 
@@ -274,25 +302,23 @@ private struct Writer {
     /// Recomputes one item's attribution from the profile's stored interactions (the rule is
     /// `HubAttributionRule.attribution`); counts its revenue the first time it is attributed.
     func evaluate(itemPosition: Int64) throws {
-        guard let row = try Row.fetchOne(
-            self.db,
-            sql: """
+        guard let row = try self.row(
+            """
                 SELECT account_id, profile_id, product_id, time, interaction_position, revenue_minor, currency
                 FROM items WHERE position = ?
                 """,
-            arguments: [itemPosition])
+            [itemPosition])
         else { return }
         let accountID: Int64 = row[0]
         let time: Double = row[3]
         let item = HubAttributionRule.Item(position: UInt64(bitPattern: itemPosition), time: Date(timeIntervalSince1970: time), productID: row[2])
         // One second of slack either side of the window; the rule decides exactly.
-        let candidates = try Row.fetchAll(
-            self.db,
-            sql: """
+        let candidates = try self.rows(
+            """
                 SELECT position, time, rule FROM hub_interactions
                 WHERE account_id = ? AND profile_id = ? AND product_id = ? AND time >= ? AND time <= ?
                 """,
-            arguments: [accountID, row[1] as Int64, item.productID, time - HubAttributionRule.window - 1, time + 1]
+            [accountID, row[1] as Int64, item.productID, time - HubAttributionRule.window - 1, time + 1]
         ).compactMap { candidate -> HubAttributionRule.Interaction? in
             guard let rule = HubAttributionRule.Rule(rawValue: UInt8(candidate[2] as Int64)) else { return nil }
             return HubAttributionRule.Interaction(
@@ -302,18 +328,17 @@ private struct Writer {
         guard let best = HubAttributionRule.attribution(of: item, interactions: candidates) else { return }
         let wasAttributed = (row[4] as Int64?) != nil
         guard (row[4] as Int64?) != Int64(bitPattern: best.position) else { return }
-        let timeZoneName = try String.fetchOne(self.db, sql: "SELECT time_zone FROM accounts WHERE id = ?", arguments: [accountID]) ?? "UTC"
-        let day = AttributionStore.day(of: item.time, in: AttributionStore.timeZone(named: timeZoneName))
-        try self.db.execute(
-            sql: "UPDATE items SET interaction_position = ?, interaction_time = ?, rule = ?, day = ? WHERE position = ?",
-            arguments: [Int64(bitPattern: best.position), best.time.timeIntervalSince1970, Int64(best.rule.rawValue), day, itemPosition])
+        let day = self.day(of: item.time, in: try self.account(UInt64(bitPattern: accountID)).timeZone)
+        try self.execute(
+            "UPDATE items SET interaction_position = ?, interaction_time = ?, rule = ?, day = ? WHERE position = ?",
+            [Int64(bitPattern: best.position), best.time.timeIntervalSince1970, Int64(best.rule.rawValue), day, itemPosition])
         if !wasAttributed {
-            try self.db.execute(
-                sql: """
+            try self.execute(
+                """
                     INSERT INTO daily_revenue (account_id, day, currency, revenue_minor, items) VALUES (?, ?, ?, ?, 1)
                     ON CONFLICT DO UPDATE SET revenue_minor = revenue_minor + excluded.revenue_minor, items = items + 1
                     """,
-                arguments: [accountID, day, row[6] as String, row[5] as Int64])
+                [accountID, day, row[6] as String, row[5] as Int64])
         }
     }
 }
