@@ -1,7 +1,9 @@
 import Attribution
 import Foundation
+import GRDB
 import SextantContracts
 import SextantRPC
+import SextantStore
 import Testing
 
 /// Hand-computed fixtures for each Customer Hub rule, applied through the store.
@@ -252,5 +254,27 @@ import Testing
                 try store.attributedProducts(AttributedProductsRequest(accountID: 1, firstDay: "2026-03-01", lastDay: "2026-03-01", pageToken: "nonsense"))
             }
         }
+    }
+}
+
+@Suite struct AttributionSchemaTests {
+    /// A database of the executable's cursor-only days: the new step replays the log from 0.
+    @Test func cursorOnlyDatabaseIsReplayedFromTheStart() async throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        do {
+            let old = try DatabasePool(path: fixture.path)
+            try AttributionSchema.migrations.apply(to: old, through: 1)
+            try await old.write { try LogCursor.advance($0, to: 42) }
+            try old.close()
+        }
+        let store = try fixture.open()
+        #expect(try await store.appliedPosition() == 0)
+        var log = LogBuilder()
+        var entries = [log.account(1)]
+        entries.append(log.clickedProduct(1, profile: 10, product: "A", at: LogBuilder.base))
+        entries += log.order(1, profile: 10, id: "O1", at: LogBuilder.base.adding(hours: 1), items: [("A", 10, 1)])
+        try await store.apply(entries)
+        #expect(try store.total(1, "2026-03-01", "2026-03-01") == 1_000)
     }
 }

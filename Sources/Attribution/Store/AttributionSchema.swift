@@ -14,11 +14,16 @@ public import SextantStore
 /// - `daily_revenue`: attributed revenue per (account, local day, currency), maintained
 ///   incrementally, so revenue by day never scans items.
 /// - `log_cursor`: the applied log position (`LogCursor`).
+///
+/// Step 1 is the step the attribution-service executable shipped before it had effects (only
+/// the cursor); step 2 adds the tables and sets the cursor back to 0, so such a database reads
+/// the log again from the start and builds its attributions.
 public enum AttributionSchema {
     public static var migrations: Migrations {
         var migrations = Migrations()
-        migrations.register(1, "hub revenue") { db in
-            try LogCursor.createTable(db)
+        migrations.register(1, "log-cursor", LogCursor.createTable)
+        migrations.register(2, "hub revenue") { db in
+            try db.execute(sql: "UPDATE log_cursor SET position = 0 WHERE id = 1")
             try db.execute(sql: """
                 CREATE TABLE accounts (
                     id INTEGER PRIMARY KEY,
