@@ -66,7 +66,7 @@ struct RouterCaller {
             progress: { ProgressResponse(appliedPosition: 3, knownHead: 3, following: true, lastAppliedAt: nil) },
             revenue: { account, range in
                 asked.withLock { $0.append(range) }
-                return [LocalDay(year: 2026, month: 11, day: 27): 4_200]
+                return [HubRevenueDay(day: LocalDay(year: 2026, month: 11, day: 27), currency: "USD", minorUnits: 4_200)]
             },
             now: { instant("2026-11-28T03:00:00Z") })  // still Nov 27 in New York
         let caller = RouterCaller(server: RPCServer(router: router))

@@ -59,7 +59,12 @@ import Testing
         ])
         let revenue: HubRevenueByDay = { account, range in
             #expect(account == 7)
-            return [day(2026, 6, 10): 1_250, day(2026, 6, 3): 0, day(2026, 6, 20): 99]
+            return [
+                HubRevenueDay(day: day(2026, 6, 10), currency: "USD", minorUnits: 1_250),
+                HubRevenueDay(day: day(2026, 6, 10), currency: "EUR", minorUnits: 777),  // not the account's currency
+                HubRevenueDay(day: day(2026, 6, 3), currency: "USD", minorUnits: 0),
+                HubRevenueDay(day: day(2026, 6, 20), currency: "USD", minorUnits: 99),
+            ]
         }
         let board = try await self.dashboard(store, date(2026, 6, 8), date(2026, 6, 14), revenue: revenue)
         #expect(board.serviceInteractions == DashboardTile(value: 2, previous: 0, percentChange: nil))

@@ -73,5 +73,5 @@ struct LogBuilder {
     }
 }
 
-/// A revenue source answering from a fixed table, recording the ranges asked for.
-let noRevenue: HubRevenueByDay = { _, _ in [:] }
+/// A revenue source with no attributed revenue.
+let noRevenue: HubRevenueByDay = { _, _ in [] }

@@ -20,6 +20,16 @@ public struct LocalDay: Hashable, Comparable, Sendable, CustomStringConvertible 
         self.number = era * 146_097 + doe - 719_468
     }
 
+    /// Parses `YYYY-MM-DD` (four-digit year); nil for any other text or an impossible date.
+    public init?(iso text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), LocalDay.isValid(year: y, month: m, day: d)
+        else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+
     public init(_ date: LocalDate) {
         self.init(year: Int(date.year), month: Int(date.month), day: Int(date.day))
     }

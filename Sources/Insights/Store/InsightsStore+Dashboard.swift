@@ -62,12 +62,12 @@ extension InsightsStore {
             )
         }
         let revenueNow = try await revenue(accountID, period)
-        var revenuePrevious: [LocalDay: Int64]?
+        var revenuePrevious: [HubRevenueDay]?
         if let comparison { revenuePrevious = try await revenue(accountID, comparison) }
         let exponent = CurrencyMinorUnits.exponent(of: account.currency)
 
-        func sum(_ days: [LocalDay: Int64], in range: DayRange) -> Int64 {
-            days.reduce(0) { range.contains($1.key) ? $0 + $1.value : $0 }
+        func sum(_ days: [HubRevenueDay], in range: DayRange) -> Int64 {
+            days.reduce(0) { range.contains($1.day) && $1.currency == account.currency ? $0 + $1.minorUnits : $0 }
         }
         func tile(_ value: Int64, _ previous: Int64?) -> DashboardTile {
             DashboardTile(value: value, previous: previous, percentChange: previous.flatMap { Periods.percentChange(current: value, previous: $0) })

@@ -5,11 +5,27 @@ public import SextantLogFollower
 public import SextantStore
 import SextantWire
 
-/// Hub-attributed revenue per local day, in minor units of the account currency, for one
-/// account and an inclusive day range: attribution-service's `RevenueByDay`
-/// (`sextant.attribution.v1.Attribution`), injected so that this library does not depend on
-/// that contract. Days missing from the answer count 0.
-public typealias HubRevenueByDay = @Sendable (_ accountID: UInt64, _ range: DayRange) async throws -> [LocalDay: Int64]
+/// Hub-attributed revenue of one local day in one currency, in minor units.
+public struct HubRevenueDay: Sendable, Hashable {
+    public var day: LocalDay
+    /// ISO 4217.
+    public var currency: String
+    public var minorUnits: Int64
+
+    public init(day: LocalDay, currency: String, minorUnits: Int64) {
+        self.day = day
+        self.currency = currency
+        self.minorUnits = minorUnits
+    }
+}
+
+/// Hub-attributed revenue per local day for one account and an inclusive day range:
+/// attribution-service's `RevenueByDay` (`sextant.attribution.v1.Attribution`; see
+/// ``InsightsService/attributionRevenue(client:options:)``), injected so that the store can be
+/// tested without it. The dashboard sums the rows inside the range in the account's currency;
+/// days without a row count 0; rows in another currency (from before a currency change) are
+/// left out, never converted.
+public typealias HubRevenueByDay = @Sendable (_ accountID: UInt64, _ range: DayRange) async throws -> [HubRevenueDay]
 
 /// insights-service's Customer Hub state, built from the ingest log (`LogApplier`) as it arrives
 /// and read by ``dashboard(accountID:period:comparison:now:revenue:)``.
