@@ -4,6 +4,7 @@ import GRDB
 import SextantContracts
 import SextantRPC
 import SextantStore
+import SextantWire
 import Testing
 
 /// Hand-computed fixtures for each Customer Hub rule, applied through the store.
@@ -240,6 +241,30 @@ import Testing
             #expect(all.map(\.orderID) == ["O4", "O3", "O2", "O1", "O0"])
             #expect(all.allSatisfy { $0.revenueMinorUnits == 1500 && $0.currency == "JPY" })
             #expect(try store.total(1, "2026-03-01", "2026-03-01") == 7_500)
+        }
+    }
+
+    @Test func clientSentOrderedProductsAndRefunds() async throws {
+        try await self.withStore { store, _ in
+            var log = LogBuilder()
+            var entries = [log.account(1)]
+            // A numeric product id is the same product as its decimal text.
+            entries.append(log.event(1, profile: 10, metric: "Hub Clicked Product", at: t0, properties: ["product_id": .number(1001)]))
+            // Sent by the client: no derivedFrom, no value, price as text, no quantity (1).
+            let item = log.event(
+                1, profile: 10, metric: "Ordered Product", at: t0.adding(hours: 1),
+                properties: ["order_id": .number(77), "product_id": .string("1001"), "price": .string("4.50"), "name": .string("Mug")])
+            entries.append(item)
+            entries.append(log.event(1, profile: 10, metric: "Refunded Order", at: t0.adding(hours: 5), value: Decimal(string: "4.50"), properties: ["order_id": .number(77)]))
+            try await store.apply(entries)
+            let rows = try store.allProducts(1)
+            #expect(rows.count == 1)
+            #expect(rows.first?.orderPosition == item.position)
+            #expect(rows.first?.orderID == "77")
+            #expect(rows.first?.productName == "Mug")
+            #expect(rows.first?.quantity == 1)
+            // Refunds do not change attributed revenue (counted at order time).
+            #expect(try store.total(1, "2026-03-01", "2026-03-01") == 450)
         }
     }
 
