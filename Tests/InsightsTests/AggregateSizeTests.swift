@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Insights
 import SextantContracts
+import SextantStore
 import SextantWire
 import Testing
 
@@ -53,5 +54,32 @@ import Testing
             #expect(plan.contains("SEARCH"), "\(query): \(plan)")
             #expect(!plan.contains("SCAN"), "\(query): \(plan)")
         }
+    }
+}
+
+/// A database made by the executable before the dashboard existed (a cursor, nothing else).
+@Suite struct SchemaUpgradeTests {
+    @Test func aCursorOnlyDatabaseReplaysTheLog() async throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        var old = Migrations()
+        old.register(1, "log-cursor", LogCursor.createTable)
+        let database = try SQLiteStore.open(path: fixture.path, durability: .normal, migrations: old)
+        try await database.write { try LogCursor.advance($0, to: 3) }
+        try database.close()
+
+        let store = try fixture.open()
+        #expect(try await store.appliedPosition() == 0)
+        var log = LogBuilder()
+        try await store.apply([
+            log.account(1),
+            log.event(1, profile: 1, "Hub Opened", at: instant("2026-06-10T08:00:00Z")),
+            log.event(1, profile: 1, "Hub Clicked Help", at: instant("2026-06-10T08:00:00Z")),
+        ])
+        let board = try await store.dashboard(
+            CustomerHubDashboardRequest(accountID: 1, preset: .today, comparison: .none),
+            now: instant("2026-06-10T12:00:00Z"), revenue: noRevenue)
+        #expect(board.activeAccounts.value == 1)
+        #expect(board.serviceInteractions.value == 1)
     }
 }

@@ -5,10 +5,15 @@ public import SextantStore
 /// insights-service's SQLite schema. Days are ``LocalDay`` numbers (days since 1970-01-01) in
 /// the account's time zone at the time the entry was applied.
 public enum InsightsSchema {
+    ///
+    /// Step 1 is the log-cursor step the insights-service executable has run since before the
+    /// dashboard existed (its databases hold a cursor and nothing else); step 2 adds the tables
+    /// and rewinds the cursor to 0, so such a database replays the log and builds its aggregates.
     public static var migrations: Migrations {
         var migrations = Migrations()
-        migrations.register(1, "customer hub") { db in
-            try LogCursor.createTable(db)
+        migrations.register(1, "log-cursor", LogCursor.createTable)
+        migrations.register(2, "customer hub") { db in
+            try db.execute(sql: "UPDATE log_cursor SET position = 0 WHERE id = 1")
             try db.execute(sql: """
                 -- Accounts as last seen in the ingest log.
                 CREATE TABLE accounts (
