@@ -32,10 +32,10 @@ import Testing
         #expect(MinorUnits.of(Decimal(string: "0.005")!, currency: "USD") == 1)
     }
 
-    @Test func localDaysParseAndStep() {
-        #expect(LocalDay("2024-02-29")?.next.text == "2024-03-01")
-        #expect(LocalDay("2025-12-31")?.next.text == "2026-01-01")
-        #expect(LocalDay("2025-02-29") == nil)
-        #expect(LocalDay("2025-2-01") == nil)
+    @Test func attributionDaysParseAndStep() {
+        #expect(AttributionDay("2024-02-29")?.next.text == "2024-03-01")
+        #expect(AttributionDay("2025-12-31")?.next.text == "2026-01-01")
+        #expect(AttributionDay("2025-02-29") == nil)
+        #expect(AttributionDay("2025-2-01") == nil)
     }
 }

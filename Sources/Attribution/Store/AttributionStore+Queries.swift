@@ -91,8 +91,8 @@ extension AttributionStore {
 
     /// The days of an inclusive range, validated.
     static func days(first: String, last: String) throws -> [String] {
-        guard let firstDay = LocalDay(first) else { throw AttributionError.invalid("firstDay \"\(first)\" is not a date YYYY-MM-DD") }
-        guard let lastDay = LocalDay(last) else { throw AttributionError.invalid("lastDay \"\(last)\" is not a date YYYY-MM-DD") }
+        guard let firstDay = AttributionDay(first) else { throw AttributionError.invalid("firstDay \"\(first)\" is not a date YYYY-MM-DD") }
+        guard let lastDay = AttributionDay(last) else { throw AttributionError.invalid("lastDay \"\(last)\" is not a date YYYY-MM-DD") }
         guard firstDay <= lastDay else { throw AttributionError.invalid("firstDay \(first) is after lastDay \(last)") }
         var days: [String] = []
         var day = firstDay

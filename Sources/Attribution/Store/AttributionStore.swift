@@ -78,7 +78,7 @@ public final class AttributionStore: LogApplier, Sendable {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let parts = calendar.dateComponents([.year, .month, .day], from: time)
-        return LocalDay(year: parts.year!, month: parts.month!, day: parts.day!).text
+        return AttributionDay(year: parts.year!, month: parts.month!, day: parts.day!).text
     }
 }
 
@@ -116,7 +116,7 @@ private final class Writer {
             calendar = created
         }
         let parts = calendar.dateComponents([.year, .month, .day], from: time)
-        return LocalDay(year: parts.year!, month: parts.month!, day: parts.day!).text
+        return AttributionDay(year: parts.year!, month: parts.month!, day: parts.day!).text
     }
 
     func apply(_ entry: LogEntry) throws {

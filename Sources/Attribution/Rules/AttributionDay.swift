@@ -1,5 +1,5 @@
 /// A calendar day `YYYY-MM-DD` (proleptic Gregorian), independent of any time zone.
-public struct LocalDay: Sendable, Hashable, Comparable {
+public struct AttributionDay: Sendable, Hashable, Comparable {
     public var year: Int
     public var month: Int
     public var day: Int
@@ -16,7 +16,7 @@ public struct LocalDay: Sendable, Hashable, Comparable {
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
               let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-              year >= 1, (1...12).contains(month), day >= 1, day <= LocalDay.days(inMonth: month, year: year)
+              year >= 1, (1...12).contains(month), day >= 1, day <= AttributionDay.days(inMonth: month, year: year)
         else { return nil }
         self.init(year: year, month: month, day: day)
     }
@@ -38,14 +38,14 @@ public struct LocalDay: Sendable, Hashable, Comparable {
     }
 
     /// The next calendar day.
-    public var next: LocalDay {
-        if self.day < LocalDay.days(inMonth: self.month, year: self.year) {
-            return LocalDay(year: self.year, month: self.month, day: self.day + 1)
+    public var next: AttributionDay {
+        if self.day < AttributionDay.days(inMonth: self.month, year: self.year) {
+            return AttributionDay(year: self.year, month: self.month, day: self.day + 1)
         }
-        return self.month < 12 ? LocalDay(year: self.year, month: self.month + 1, day: 1) : LocalDay(year: self.year + 1, month: 1, day: 1)
+        return self.month < 12 ? AttributionDay(year: self.year, month: self.month + 1, day: 1) : AttributionDay(year: self.year + 1, month: 1, day: 1)
     }
 
-    public static func < (a: LocalDay, b: LocalDay) -> Bool {
+    public static func < (a: AttributionDay, b: AttributionDay) -> Bool {
         (a.year, a.month, a.day) < (b.year, b.month, b.day)
     }
 }
