@@ -202,6 +202,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // attribution-service's library: Customer Hub revenue attribution from the log (rules, store,
+        // RPC handlers). No sockets: tested in-process.
+        .target(
+            name: "Attribution",
+            dependencies: [
+                "SextantWire", "SextantContracts", "SextantRPC", "SextantStore", "SextantLogFollower",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // The gateway's library: the HTTP/JSON API (Hummingbird), API keys, rate limits, OpenAPI, the
         // binary ingest port's handlers. No sockets: tested in-process.
         .target(
@@ -276,6 +288,7 @@ let package = Package(
         .executableTarget(
             name: "attribution-service",
             dependencies: [
+                "Attribution",
                 "SextantContracts",
                 "SextantLogFollower",
                 "SextantService",
@@ -438,6 +451,15 @@ let package = Package(
             dependencies: [
                 "Ingest", "Billing", "SextantLogFollower", "SextantContracts", "SextantRPC", "SextantStore", "SextantTesting",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AttributionTests",
+            dependencies: [
+                "Attribution", "SextantContracts", "SextantRPC", "SextantWire", "SextantStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),

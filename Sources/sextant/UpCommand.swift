@@ -70,7 +70,10 @@ struct UpCommand: AsyncParsableCommand {
             let durability = self.fullDurability ? "full" : "normal"
             let ingest = try start(.ingest, ["--durability", durability])
             _ = try await ingest.announced("ingest-service listening on ")
-            let followers = try [ServiceKind.billing, .attribution, .insights, .predictive].map { try start($0) }
+            let followers = try [
+                start(.billing, ["--durability", durability]), start(.attribution, ["--durability", durability]),
+                start(.insights), start(.predictive),
+            ]
             for child in followers { _ = try await child.announced("\(child.name) listening on ") }
             let gateway = try start(.gateway, ["--http-listen", ports.http.description, "--ingest-listen", ports.binaryIngest.description])
             _ = try await gateway.announced("gateway listening on ")

@@ -1,17 +1,20 @@
 import ArgumentParser
+import Foundation
+import Attribution
 import SextantContracts
 import SextantLogFollower
 import SextantService
 import SextantStore
 
-/// The attribution-service executable. Revenue attribution (its reports arrive with the Customer Hub issue).
-/// Today it follows the ingest log and persists its position in `<data-dir>/attribution.sqlite`, so
-/// a restart resumes after the last applied entry; it answers health and `Progress`.
+/// The attribution-service executable: follows the ingest log and attributes revenue —
+/// Customer Hub revenue (ordered items after a Hub product click, add to cart or buy-again
+/// click within 24 hours) — keeping every attribution's explanation and per-day totals in
+/// `<data-dir>/attribution.sqlite` (``AttributionService``, proto-spec/attribution.md).
 @main
 struct AttributionServiceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "attribution-service",
-        abstract: "Revenue attribution (its reports arrive with the Customer Hub issue).",
+        abstract: "Revenue attribution: Customer Hub revenue by day and the attributed ordered products behind it.",
         subcommands: [Serve.self, HealthCheckCommand<AttributionServiceDescription>.self],
         defaultSubcommand: Serve.self
     )
@@ -19,8 +22,6 @@ struct AttributionServiceCommand: AsyncParsableCommand {
 
 enum AttributionServiceDescription: ServiceDescription {
     static var kind: ServiceKind { .attribution }
-    /// The service's RPC name.
-    static let serviceName = "sextant.attribution.v1.Attribution"
 }
 
 struct Serve: AsyncParsableCommand {
@@ -28,13 +29,18 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var options: ServiceOptions
 
+    @Option(help: "full: fsync every commit; normal: survives a process crash only (env SEXTANT_DURABILITY; default full).")
+    var durability: String?
+
     func run() async throws {
         let settings = try self.options.settings(for: .attribution)
-        var migrations = Migrations()
-        migrations.register(1, "log-cursor", LogCursor.createTable)
-        let database = try SQLiteStore.open(path: settings.dataDirectory + "/attribution.sqlite", migrations: migrations)
-        // No effects yet: each entry only moves the persisted cursor.
-        let applier = SQLiteLogApplier(database: database, applyEntry: { _, _ in })
-        try await LogConsumerHost(settings: settings, serviceName: AttributionServiceDescription.serviceName).run(applier: applier)
+        let durabilityName = self.durability ?? ProcessInfo.processInfo.environment["SEXTANT_DURABILITY"] ?? "full"
+        guard let durability = Durability(rawValue: durabilityName) else {
+            throw ValidationError("unknown durability \"\(durabilityName)\" (full or normal)")
+        }
+        let store = try AttributionStore(path: settings.dataDirectory + "/attribution.sqlite", durability: durability)
+        try await LogConsumerHost(settings: settings, serviceName: AttributionService.serviceName).run(applier: store) { follower in
+            AttributionService.router(store: store, progress: { follower.progress })
+        }
     }
 }
