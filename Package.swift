@@ -214,6 +214,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // insights-service's library: Periods/ (pure period rules), Store/ (aggregates from the log,
+        // the Customer Hub dashboard query), the router.
+        .target(
+            name: "Insights",
+            dependencies: [
+                "SextantWire", "SextantContracts", "SextantRPC", "SextantStore", "SextantLogFollower",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // The gateway's library: the HTTP/JSON API (Hummingbird), API keys, rate limits, OpenAPI, the
         // binary ingest port's handlers. No sockets: tested in-process.
         .target(
@@ -302,6 +314,9 @@ let package = Package(
         .executableTarget(
             name: "insights-service",
             dependencies: [
+                "Insights",
+                "SextantRPC",
+                "SextantRPCNIO",
                 "SextantContracts",
                 "SextantLogFollower",
                 "SextantService",
@@ -458,6 +473,15 @@ let package = Package(
             name: "AttributionTests",
             dependencies: [
                 "Attribution", "SextantContracts", "SextantRPC", "SextantWire", "SextantStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "InsightsTests",
+            dependencies: [
+                "Insights", "Ingest", "SextantContracts", "SextantRPC", "SextantWire", "SextantStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

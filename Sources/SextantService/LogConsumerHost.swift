@@ -18,9 +18,13 @@ public struct LogConsumerHost: Sendable {
         self.serviceName = serviceName
     }
 
-    /// - Parameter makeRouter: the service's methods, `Progress` among them (answer it with
-    ///   `follower.progress`); nil: `Progress` alone.
-    public func run(applier: any LogApplier, router makeRouter: ((LogFollower) -> RPCRouter)? = nil) async throws {
+    /// - Parameters:
+    ///   - makeRouter: the service's methods, `Progress` among them (answer it with
+    ///     `follower.progress`); nil: `Progress` alone.
+    ///   - afterDrain: runs last on shutdown (close the service's own clients of other services).
+    public func run(
+        applier: any LogApplier, router makeRouter: ((LogFollower) -> RPCRouter)? = nil, afterDrain: @escaping @Sendable () async -> Void = {}
+    ) async throws {
         // One log entry can be as large as the request that made it (5 MiB).
         let (ingest, transport) = try self.settings.client(for: .ingestService, maximumMessageSize: TrackEventsRequest.maximumBytes + 64 * 1_024)
         let follower = LogFollower(client: ingest, applier: applier, logger: self.settings.logger)
@@ -43,6 +47,9 @@ public struct LogConsumerHost: Sendable {
                     : (false, "not following the ingest log: \(follower.lastError ?? "connecting")")
             },
             background: [{ await follower.run() }],
-            afterDrain: { await transport.close() })
+            afterDrain: {
+                await afterDrain()
+                await transport.close()
+            })
     }
 }

@@ -72,7 +72,7 @@ struct UpCommand: AsyncParsableCommand {
             _ = try await ingest.announced("ingest-service listening on ")
             let followers = try [
                 start(.billing, ["--durability", durability]), start(.attribution, ["--durability", durability]),
-                start(.insights), start(.predictive),
+                start(.insights, ["--durability", durability]), start(.predictive),
             ]
             for child in followers { _ = try await child.announced("\(child.name) listening on ") }
             let gateway = try start(.gateway, ["--http-listen", ports.http.description, "--ingest-listen", ports.binaryIngest.description])

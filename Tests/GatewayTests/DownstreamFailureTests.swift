@@ -20,7 +20,7 @@ import Testing
             // point is an answer, not a hang on a service that is down.
             let start = ContinuousClock.now
             let response = try await client.send(.post, "/api/v1/accounts/1/events", key: key, json: World.event)
-            #expect(ContinuousClock.now - start < .seconds(60))
+            #expect(ContinuousClock.now - start < .seconds(10))
             #expect(response.status == .serviceUnavailable)
             #expect(response.errorCode == "service_unavailable")
             #expect(response.json["error"]?["service"]?.stringValue == "ingest-service")
@@ -33,11 +33,11 @@ import Testing
         let account = try await harness.account()
         let key = try harness.key(.readOnly, account: account.id)
         try await harness.test { client in
-            // The 300 ms deadline plus room for a starved machine (the whole test suite runs in parallel on two cores, CPU-bound model fits among it): bounded, not a hang. SuiteTests measures the real latency (under 6 s) against the running executables.
+            // The 300 ms deadline plus room for a loaded machine (scripts/test.sh runs these apart from the CPU-bound tests): an answer, not a hang. SuiteTests measures the real latency (under 6 s) against the running executables.
             let start = ContinuousClock.now
             let response = try await client.send(.get, "/api/v1/accounts/\(account.id)/billing/plan", key: key)
             let elapsed = ContinuousClock.now - start
-            #expect(elapsed < .seconds(60), "took \(elapsed)")
+            #expect(elapsed < .seconds(10), "took \(elapsed)")
             #expect(response.status == .gatewayTimeout)
             #expect(response.errorCode == "deadline_exceeded")
             #expect(response.json["error"]?["service"]?.stringValue == "billing-service")
@@ -74,10 +74,10 @@ import Testing
     @Test func readinessDoesNotHangOnASilentService() async throws {
         let harness = try GatewayHarness(deadline: .milliseconds(200), ingestTransport: SilentTransport())
         try await harness.test { client in
-            // The 200 ms deadline plus room for a starved machine (the whole test suite runs in parallel on two cores, CPU-bound model fits among it): bounded, not a hang. SuiteTests measures the real latency (under 6 s) against the running executables.
+            // The 200 ms deadline plus room for a loaded machine (scripts/test.sh runs these apart from the CPU-bound tests): an answer, not a hang. SuiteTests measures the real latency (under 6 s) against the running executables.
             let start = ContinuousClock.now
             let response = try await client.send(.get, "/api/v1/ready")
-            #expect(ContinuousClock.now - start < .seconds(60))
+            #expect(ContinuousClock.now - start < .seconds(10))
             #expect(response.status == .serviceUnavailable)
             #expect(response.json["services"]?[0]?["status"]?.stringValue == "deadline_exceeded")
         }

@@ -1,17 +1,21 @@
 import ArgumentParser
+import Foundation
+import Insights
+import SextantRPC
+import SextantRPCNIO
 import SextantContracts
 import SextantLogFollower
 import SextantService
 import SextantStore
 
-/// The insights-service executable. Reports and the Customer Hub dashboard (its aggregates arrive with the Customer Hub issue).
-/// Today it follows the ingest log and persists its position in `<data-dir>/insights.sqlite`, so
-/// a restart resumes after the last applied entry; it answers health and `Progress`.
+/// The insights-service executable: follows the ingest log into per-day aggregates in
+/// `<data-dir>/insights.sqlite` and answers the Customer Hub dashboard (``InsightsService``,
+/// proto-spec/insights.md), asking attribution-service for the Hub revenue.
 @main
 struct InsightsServiceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "insights-service",
-        abstract: "Reports and the Customer Hub dashboard (its aggregates arrive with the Customer Hub issue).",
+        abstract: "Reports: the Customer Hub dashboard from aggregates kept as the log arrives.",
         subcommands: [Serve.self, HealthCheckCommand<InsightsServiceDescription>.self],
         defaultSubcommand: Serve.self
     )
@@ -19,8 +23,6 @@ struct InsightsServiceCommand: AsyncParsableCommand {
 
 enum InsightsServiceDescription: ServiceDescription {
     static var kind: ServiceKind { .insights }
-    /// The service's RPC name.
-    static let serviceName = "sextant.insights.v1.Insights"
 }
 
 struct Serve: AsyncParsableCommand {
@@ -28,13 +30,21 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var options: ServiceOptions
 
+    @Option(help: "full: fsync every commit; normal: survives a process crash only (env SEXTANT_DURABILITY; default full).")
+    var durability: String?
+
     func run() async throws {
         let settings = try self.options.settings(for: .insights)
-        var migrations = Migrations()
-        migrations.register(1, "log-cursor", LogCursor.createTable)
-        let database = try SQLiteStore.open(path: settings.dataDirectory + "/insights.sqlite", migrations: migrations)
-        // No effects yet: each entry only moves the persisted cursor.
-        let applier = SQLiteLogApplier(database: database, applyEntry: { _, _ in })
-        try await LogConsumerHost(settings: settings, serviceName: InsightsServiceDescription.serviceName).run(applier: applier)
+        let durabilityName = self.durability ?? ProcessInfo.processInfo.environment["SEXTANT_DURABILITY"] ?? "full"
+        guard let durability = Durability(rawValue: durabilityName) else {
+            throw ValidationError("unknown durability \"\(durabilityName)\" (full or normal)")
+        }
+        let store = try InsightsStore(path: settings.dataDirectory + "/insights.sqlite", durability: durability)
+        let (attribution, attributionTransport) = try settings.client(for: .attributionService)
+        let revenue = InsightsService.attributionRevenue(client: attribution, options: CallOptions(timeout: .seconds(5)))
+        try await LogConsumerHost(settings: settings, serviceName: InsightsService.serviceName).run(
+            applier: store,
+            router: { follower in InsightsService.router(store: store, progress: { follower.progress }, revenue: revenue) },
+            afterDrain: { await attributionTransport.close() })
     }
 }
