@@ -124,6 +124,18 @@ import Testing
         #expect(status.status == 0, "\(status.output)")
         #expect(status.output.components(separatedBy: "SERVING").count - 1 == 6 || status.output.components(separatedBy: "serving").count - 1 == 6, "\(status.output)")
 
+        // The Customer Hub numbers flow ingest → attribution → insights across the processes.
+        for _ in 0..<100 {
+            let board = try await Self.sextant(["hub", "dashboard", "--account", "\(accountID)", "--period", "last-365-days",
+                                                "--pki-dir", directory + "/pki", "--base-port", "\(base)"])
+            #expect(board.status == 0, "\(board.output)")
+            if board.output.contains("total accounts"), !board.output.contains("total accounts        0") { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let board = try await Self.sextant(["hub", "dashboard", "--account", "\(accountID)", "--period", "last-365-days",
+                                            "--pki-dir", directory + "/pki", "--base-port", "\(base)"])
+        #expect(board.output.contains("revenue generated") && !board.output.contains("total accounts        0"), "\(board.output)")
+
         // billing-service is killed: a clear 503, fast, then the same answer once `up` restarts it.
         let pidText = try String(contentsOfFile: directory + "/logs/billing-service.pid", encoding: .utf8)
         let pid = try #require(Int32(pidText.trimmingCharacters(in: .whitespacesAndNewlines)))
