@@ -4,14 +4,14 @@ import SextantLogFollower
 import SextantService
 import SextantStore
 
-/// The predictive-service executable. Predicted customer lifetime value (its per-customer summaries and model fits arrive with the predictive issue).
+/// The predictive-service executable. Predicted customer lifetime value (the service keeps no per-customer summaries yet: the model library is in Sources/Predictive; its service part is the predictive issue's).
 /// Today it follows the ingest log and persists its position in `<data-dir>/predictive.sqlite`, so
 /// a restart resumes after the last applied entry; it answers health and `Progress`.
 @main
 struct PredictiveServiceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predictive-service",
-        abstract: "Predicted customer lifetime value (its per-customer summaries and model fits arrive with the predictive issue).",
+        abstract: "Predicted customer lifetime value (the service keeps no per-customer summaries yet: the model library is in Sources/Predictive; its service part is the predictive issue's).",
         subcommands: [Serve.self, HealthCheckCommand<PredictiveServiceDescription>.self],
         defaultSubcommand: Serve.self
     )

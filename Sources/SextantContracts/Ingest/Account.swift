@@ -9,8 +9,10 @@ public struct Account: Codable, Sendable, Hashable {
     public var timeZone: String
     /// ISO 4217 code, e.g. "USD". Event values are in this currency.
     public var currency: String
-    /// The plan recorded on the account. Until billing-service owns plans, this decides the
-    /// custom-metric limit (see `CustomMetricLimit`).
+    /// The plan recorded on the account at creation (or by `UpdateAccount`). billing-service
+    /// starts the account on this plan and owns it from then on (plan changes, entitlements);
+    /// ingest uses it for the custom-metric limit only until billing has read the account, or
+    /// when it runs on its own.
     public var plan: Plan
     /// While false, Customer Hub events are not collected.
     public var customerHubActive: Bool
