@@ -472,6 +472,7 @@ let package = Package(
         .testTarget(
             name: "AttributionTests",
             dependencies: [
+                "SextantTesting",
                 "Attribution", "SextantContracts", "SextantRPC", "SextantWire", "SextantStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -481,6 +482,7 @@ let package = Package(
         .testTarget(
             name: "InsightsTests",
             dependencies: [
+                "SextantTesting",
                 "Insights", "Ingest", "SextantContracts", "SextantRPC", "SextantWire", "SextantStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -490,6 +492,7 @@ let package = Package(
         .testTarget(
             name: "BillingTests",
             dependencies: [
+                "SextantTesting",
                 "Billing",
                 "SextantContracts",
                 "SextantRPC",

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import SextantRPC
 import SextantRPCNIO
+import SextantService
 
 /// Where ingest-service is and which certificate the CLI presents (the suite's `admin` identity).
 struct IngestConnectionOptions: ParsableArguments {
@@ -16,14 +17,11 @@ struct IngestConnectionOptions: ParsableArguments {
     func connect() throws -> (RPCClient, NIOClientTransport) {
         let environment = ProcessInfo.processInfo.environment
         let address = self.ingest ?? environment["SEXTANT_INGEST_ADDRESS"] ?? "127.0.0.1:7401"
-        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
-            throw ValidationError("ingest address \"\(address)\" is not host:port")
-        }
-        var host = String(address[..<colon])
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        let parsed: ServiceAddress
+        do { parsed = try ServiceAddress(parsing: address) } catch { throw ValidationError("ingest \(error.description)") }
         let tls = try TLSIdentity.load(.admin, from: self.pkiDir ?? environment["SEXTANT_PKI_DIR"] ?? "pki")
         let transport = try NIOClientTransport(
-            host: host, port: port, tls: tls, server: .ingestService, configuration: .defaults { $0.connectTimeout = .seconds(5) })
+            host: parsed.host, port: parsed.port, tls: tls, server: .ingestService, configuration: .defaults { $0.connectTimeout = .seconds(5) })
         return (RPCClient(transport: transport), transport)
     }
 }

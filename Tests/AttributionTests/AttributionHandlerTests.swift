@@ -1,53 +1,9 @@
 import Attribution
 import Foundation
-import NIOCore
 import SextantContracts
 import SextantRPC
-import SextantWire
-import Synchronization
+import SextantTesting
 import Testing
-
-/// Calls the attribution router through `RPCServer.handle`, the way a transport does (authorization,
-/// decoding, error mapping), without sockets or the in-process transport.
-struct RouterCaller {
-    let server: RPCServer
-
-    /// Captures what the server sends for one call.
-    final class Capture: ServerStreamWriter {
-        private let state = Mutex<(messages: [ByteBuffer], status: Status?)>(([], nil))
-        func writeHeaders(_ metadata: Metadata) {}
-        func write(_ message: ByteBuffer) async throws { self.state.withLock { $0.messages.append(message) } }
-        func writeLast(_ message: ByteBuffer, status: Status, trailers: Metadata) {
-            self.state.withLock { $0.messages.append(message); $0.status = $0.status ?? status }
-        }
-        func finish(status: Status, trailers: Metadata) { self.state.withLock { $0.status = $0.status ?? status } }
-        var result: (messages: [ByteBuffer], status: Status?) { self.state.withLock { $0 } }
-    }
-
-    func call<I, O>(_ method: RPCMethod<I, O>, _ request: I, as caller: ServiceIdentity? = .gateway) async throws -> O {
-        let inbound = RPCInboundStream()
-        inbound.deliver(ByteBuffer(bytes: try WireEncoder().encode(request)), endStream: true)
-        let capture = Capture()
-        let head = ServerCallHead(method: method.descriptor.fullName, deadline: nil, metadata: [:], caller: caller)
-        await self.server.handle(ServerStream(head: head, inbound: inbound, writer: capture))
-        let (messages, status) = capture.result
-        guard let status else { throw RPCError(code: .internalError, message: "no status") }
-        if let error = RPCError(status: status) { throw error }
-        guard let message = messages.first, messages.count == 1 else { throw RPCError(code: .internalError, message: "\(messages.count) messages") }
-        return try WireDecoder().decode(O.self, from: message)
-    }
-
-    func code<I, O>(_ method: RPCMethod<I, O>, _ request: I, as caller: ServiceIdentity? = .gateway) async -> Status.Code? {
-        do {
-            _ = try await self.call(method, request, as: caller)
-            return .ok
-        } catch let error as RPCError {
-            return error.code
-        } catch {
-            return nil
-        }
-    }
-}
 
 @Suite struct AttributionHandlerTests {
     @Test func everyMethodThroughTheRouter() async throws {
