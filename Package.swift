@@ -450,8 +450,8 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "Ingest", "Billing", "SextantContracts", "SextantRPC", "SextantRPCNIO", "SextantStore",
-                "SextantTesting", "SextantWire",
+                "Gateway", "Ingest", "Billing", "Insights", "Attribution", "SextantContracts", "SextantRPC", "SextantRPCNIO",
+                "SextantStore", "SextantTesting", "SextantWire",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

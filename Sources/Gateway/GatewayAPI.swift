@@ -39,6 +39,7 @@ public struct GatewayAPI: Sendable {
         let router = Router(context: GatewayRequestContext.self)
         router.add(middleware: JSONErrorMiddleware())
         StatusPage.register(on: router)
+        CustomerHubPage.register(on: router)
         for route in self.routes {
             let api = self
             router.on(RouterPath(route.routerPath), method: route.method) { request, context in

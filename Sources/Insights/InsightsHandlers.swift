@@ -14,6 +14,9 @@ extension InsightsService {
         router.register(InsightsService.customerHubDashboard, unary: { request, _ in
             try await store.dashboard(request, now: now(), revenue: revenue)
         })
+        router.register(InsightsService.resolvePeriod, unary: { request, _ in
+            try await store.resolvePeriod(request, now: now())
+        })
         router.register(InsightsService.progress, unary: { _, _ in progress() })
         return router
     }

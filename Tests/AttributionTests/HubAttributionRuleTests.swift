@@ -1,5 +1,6 @@
 import Attribution
 import Foundation
+import SextantContracts
 import Testing
 
 @Suite struct HubAttributionRuleTests {

@@ -88,6 +88,8 @@ struct Serve: AsyncParsableCommand {
         // A 5 MiB batch must fit in one message to ingest.
         let ingest = try downstream(.ingest, maximumMessageSize: TrackEventsRequest.maximumBytes + 64 * 1_024)
         let billing = try downstream(.billing)
+        let insights = try downstream(.insights)
+        let attribution = try downstream(.attribution)
         let readinessNames = (value(self.readiness, "SEXTANT_GATEWAY_READINESS") ?? "ingest,attribution,insights,predictive,billing")
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         var targets: [ReadinessTarget] = []
@@ -95,15 +97,15 @@ struct Serve: AsyncParsableCommand {
             switch name {
             case "ingest": targets.append(ReadinessTarget(service: ingest, progressService: nil))
             case "billing": targets.append(ReadinessTarget(service: billing, progressService: BillingService.serviceName))
-            case "attribution": targets.append(ReadinessTarget(service: try downstream(.attribution), progressService: "sextant.attribution.v1.Attribution"))
-            case "insights": targets.append(ReadinessTarget(service: try downstream(.insights), progressService: "sextant.insights.v1.Insights"))
+            case "attribution": targets.append(ReadinessTarget(service: attribution, progressService: AttributionService.serviceName))
+            case "insights": targets.append(ReadinessTarget(service: insights, progressService: InsightsService.serviceName))
             case "predictive": targets.append(ReadinessTarget(service: try downstream(.predictive), progressService: "sextant.predictive.v1.Predictive"))
             default: throw ValidationError("readiness: unknown service \"\(name)\" (ingest, attribution, insights, predictive, billing)")
             }
         }
 
         let api = GatewayAPI(
-            keys: keys, backends: GatewayBackends(ingest: ingest, billing: billing, readiness: targets),
+            keys: keys, backends: GatewayBackends(ingest: ingest, billing: billing, insights: insights, attribution: attribution, readiness: targets),
             limiter: RateLimiter(configuration: limits), logger: Logger(label: "sextant.gateway.http"))
         let app = Application(
             router: api.router(),

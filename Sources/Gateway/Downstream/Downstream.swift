@@ -47,12 +47,18 @@ public struct Downstream: Sendable {
 public struct GatewayBackends: Sendable {
     public var ingest: Downstream
     public var billing: Downstream
-    /// Every service readiness reports on, in order (ingest and billing included).
+    /// The Customer Hub dashboard.
+    public var insights: Downstream
+    /// The dashboard's "View report" rows.
+    public var attribution: Downstream
+    /// Every service readiness reports on, in order (any of the above included).
     public var readiness: [ReadinessTarget]
 
-    public init(ingest: Downstream, billing: Downstream, readiness: [ReadinessTarget]) {
+    public init(ingest: Downstream, billing: Downstream, insights: Downstream, attribution: Downstream, readiness: [ReadinessTarget]) {
         self.ingest = ingest
         self.billing = billing
+        self.insights = insights
+        self.attribution = attribution
         self.readiness = readiness
     }
 }

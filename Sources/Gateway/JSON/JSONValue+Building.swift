@@ -1,6 +1,7 @@
 import Logging
 import HTTPTypes
 import Foundation
+import SextantContracts
 import SextantWire
 
 /// Small constructors for response bodies.
@@ -14,12 +15,12 @@ extension JSONValue {
 
 /// An amount of money: exact minor units, the currency, and the amount as decimal text.
 ///
-/// `{"amount_minor": 10000, "currency": "USD", "amount": "100.00"}`. Minor units are hundredths
-/// of the currency unit, as billing-service counts them; there is never a binary floating-point
-/// number.
+/// `{"amount_minor": 10000, "currency": "USD", "amount": "100.00"}`. Minor units are the
+/// currency's ISO 4217 minor units (cents; yen have none: `"amount": "1200"`), as the services
+/// count them; there is never a binary floating-point number.
 enum MoneyJSON {
     static func json(minor: Int64, currency: String) -> JSONValue {
-        .object(["amount_minor": .int(minor), "currency": .string(currency), "amount": .string(Self.text(minor: minor))])
+        .object(["amount_minor": .int(minor), "currency": .string(currency), "amount": .string(MinorUnits.text(minor, currency: currency))])
     }
 
     /// "100.00", "-3.05".

@@ -76,14 +76,19 @@ enum OpenAPISchemas {
                 ])),
                 "total": ref("Money"), "final": boolean,
             ], required: ["account_id", "month", "currency", "lines", "total", "final"])
+        let dayRange = object(["start": string, "end": string], required: ["start", "end"], description: "Local days, both inclusive (YYYY-MM-DD).")
+        let percent = nullable(type("string", ["pattern": .string("^-?[0-9]+\\.[0-9]$")]))
+        let countTile = object(["value": integer, "previous": nullable(integer), "percent_change": percent], required: ["value", "previous", "percent_change"])
+        let orderValue = object(["orders": integer, "revenue": ref("Money"), "average": nullable(ref("Money"))], required: ["orders", "revenue", "average"])
         return [
             "Error": object(
                 ["error": object(["code": string, "message": string, "details": array(ref("FieldError")), "service": string], required: ["code", "message"])],
                 required: ["error"]),
             "FieldError": fieldError,
             "Money": object(
-                ["amount_minor": integer, "currency": string, "amount": type("string", ["pattern": .string("^-?[0-9]+\\.[0-9]{2}$")])],
-                required: ["amount_minor", "currency", "amount"], description: "Exact money: hundredths of the currency unit, and the same as decimal text."),
+                ["amount_minor": integer, "currency": string, "amount": type("string", ["pattern": .string("^-?[0-9]+(\\.[0-9]{2,4})?$")])],
+                required: ["amount_minor", "currency", "amount"],
+                description: "Exact money: whole minor units of the currency (cents; yen), and the same as decimal text with the currency's digits."),
             "Health": object(["service": string, "status": string], required: ["service", "status"]),
             "Readiness": object(
                 [
@@ -161,6 +166,43 @@ enum OpenAPISchemas {
             "TierList": object(
                 ["currency": string, "email_plan_monthly_price": ref("Money"), "tiers": array(ref("Tier"))],
                 required: ["currency", "email_plan_monthly_price", "tiers"]),
+            "DayRange": dayRange,
+            "CountTile": countTile,
+            "OrderValue": orderValue,
+            "CustomerHubDashboard": object(
+                [
+                    "account_id": integer, "currency": string, "time_zone": string, "customer_hub_active": boolean,
+                    "period": ref("DayRange"), "compare": enumeration(CustomerHubJSON.comparisons.map(\.name)),
+                    "comparison_period": nullable(ref("DayRange")), "bucket": enumeration(["day", "week", "month"]),
+                    "buckets": array(ref("DayRange")),
+                    "overview": object(
+                        [
+                            "total_accounts": integer, "service_interactions": ref("CountTile"), "active_accounts": ref("CountTile"),
+                            "revenue_generated": object(["value": ref("Money"), "previous": nullable(ref("Money")), "percent_change": percent]),
+                        ], required: ["total_accounts", "service_interactions", "active_accounts", "revenue_generated"]),
+                    "revenue_points": array(ref("Money")),
+                    "service_interactions": array(object(
+                        [
+                            "type": enumeration(CustomerHubJSON.interactions.map(\.name)), "label": string, "metric": string,
+                            "total": ref("CountTile"), "points": array(integer),
+                        ], required: ["type", "total", "points"])),
+                    "average_order_value": object(
+                        ["period": ref("OrderValue"), "previous": nullable(ref("OrderValue")), "percent_change": percent, "points": array(ref("OrderValue"))],
+                        required: ["period", "points"]),
+                ],
+                required: ["account_id", "currency", "time_zone", "period", "bucket", "buckets", "overview", "service_interactions", "average_order_value"],
+                description: "Series have one point per entry of buckets. Percent changes are decimal text with one decimal place, null without a comparison or when the previous value is 0."),
+            "AttributedProduct": object(
+                [
+                    "order_id": string, "order_position": integer, "item_position": integer, "time": time, "day": string, "profile_id": integer,
+                    "product_id": string, "product_name": string, "quantity": type("number"), "price": type("number"), "revenue": ref("Money"),
+                    "rule": enumeration(CustomerHubJSON.rules.values.sorted()), "interaction_position": integer, "interaction_time": time,
+                ], required: ["order_position", "item_position", "time", "product_id", "revenue", "rule", "interaction_position"]),
+            "AttributedProductPage": object(
+                [
+                    "account_id": integer, "period": ref("DayRange"), "time_zone": string, "products": array(ref("AttributedProduct")),
+                    "next_page_token": nullable(string),
+                ], required: ["account_id", "period", "products", "next_page_token"]),
         ]
     }
 }

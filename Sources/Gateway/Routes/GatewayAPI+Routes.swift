@@ -11,6 +11,17 @@ extension GatewayAPI {
     /// Senders of an account's events and profiles.
     static let senders: Set<APIKeyRole> = [.admin, .ingestOnly]
 
+    /// The period selector's query parameters.
+    static let periodParameters: [APIRoute.QueryParameter] = [
+        APIRoute.QueryParameter(
+            name: "period", description: "today, last_7_days, last_30_days (default), last_90_days, last_365_days, this_month, last_month; or custom with start and end",
+            type: "string", required: false),
+        APIRoute.QueryParameter(name: "start", description: "First day of a custom range, YYYY-MM-DD (the account's time zone)", type: "string", required: false),
+        APIRoute.QueryParameter(name: "end", description: "Last day of a custom range, YYYY-MM-DD, inclusive", type: "string", required: false),
+        APIRoute.QueryParameter(name: "compare", description: "previous_period (default), year_ago or none", type: "string", required: false),
+        APIRoute.QueryParameter(name: "account_id", description: "The key's own account (optional)", type: "integer", required: false),
+    ]
+
     /// The API: one entry per route, registered by ``router()`` and listed by the OpenAPI
     /// document in this order.
     public var routes: [APIRoute] {
@@ -104,6 +115,17 @@ extension GatewayAPI {
                   response: "Invoice") { try await api.getInvoice($0) },
             route(.get, "/accounts/{accountID}/billing/entitlements", "getEntitlements", "billing", "Get what the account's plan allows", .roles(Self.readers),
                   response: "Entitlements") { try await api.getEntitlements($0) },
+            // Customer Hub
+            route(.get, "/customer-hub/dashboard", "getCustomerHubDashboard", "customer-hub",
+                  "Get the Customer Hub dashboard of the key's account", .roles(Self.readers), response: "CustomerHubDashboard",
+                  query: Self.periodParameters) { try await api.customerHubDashboard($0) },
+            route(.get, "/customer-hub/attributed-products", "listCustomerHubAttributedProducts", "customer-hub",
+                  "List the ordered products whose revenue the Customer Hub generated", .roles(Self.readers), response: "AttributedProductPage",
+                  query: Self.periodParameters.filter { $0.name != "compare" } + [
+                    parameter("page_size", "Rows per page, 1 to 1000 (default 100)", type: "integer"),
+                    parameter("page_token", "The previous page's next_page_token"),
+                  ]) { try await api.customerHubAttributedProducts($0) },
+
             route(.get, "/billing/tiers", "listTiers", "billing", "List the plans and Marketing Analytics tiers", .roles(Self.anyKey),
                   response: "TierList") { try await api.listTiers($0) },
         ]

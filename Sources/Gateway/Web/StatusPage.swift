@@ -2,7 +2,7 @@ import Hummingbird
 
 /// The page at `/`: the suite's status, read in the browser from `GET /api/v1/ready` (no key
 /// needed), with links to the API's OpenAPI document. Plain HTML, CSS and a few lines of script:
-/// no external network, no build step. The report dashboards are added to this page as they land.
+/// no external network, no build step. It links to the dashboards (``CustomerHubPage``).
 enum StatusPage {
     static let html = """
         <!doctype html>
@@ -24,8 +24,8 @@ enum StatusPage {
         </head>
         <body>
         <h1>Sextant</h1>
-        <p class="muted">Self-hosted customer analytics. This page shows the suite's status; report
-        dashboards appear here as they are added.</p>
+        <p class="muted">Self-hosted customer analytics. This page shows the suite's status.</p>
+        <p>Dashboards: <a href="/customer-hub">Customer Hub</a> (asks for an API key; a read-only key is enough).</p>
         <table>
           <thead><tr><th>service</th><th>status</th><th>ingest log</th></tr></thead>
           <tbody id="services"><tr><td colspan="3" class="muted">asking…</td></tr></tbody>

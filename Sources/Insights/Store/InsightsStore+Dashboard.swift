@@ -29,26 +29,7 @@ extension InsightsStore {
     ) async throws -> CustomerHubDashboard {
         let accountID = request.accountID
         let a = Int64(bitPattern: accountID)
-        guard let account = try await self.database.read({ db in
-            try Row.fetchOne(db, sql: "SELECT time_zone, currency, hub_active FROM accounts WHERE id = ?", arguments: [a]).map {
-                AccountRow(timeZone: $0[0], currency: $0[1], hubActive: $0[2])
-            }
-        }) else { throw InsightsError.accountNotFound(accountID) }
-        let zone = TimeZone(identifier: account.timeZone) ?? TimeZone(identifier: "UTC")!
-        let today = Periods.today(now: now, timeZone: zone)
-
-        let period: DayRange
-        switch (request.preset, request.firstDay, request.lastDay) {
-        case (let preset?, nil, nil):
-            period = Periods.resolve(preset, today: today)
-        case (nil, let first?, let last?):
-            do { period = try Periods.custom(first: first, last: last, today: today) } catch let failure as Periods.Failure {
-                throw InsightsError.invalid(failure.description)
-            }
-        default:
-            throw InsightsError.invalid("give either a preset or both firstDay and lastDay")
-        }
-        let comparison = Periods.comparison(of: period, mode: request.comparison)
+        let (account, period, comparison) = try await self.resolve(request, now: now)
         let bucket = Periods.bucketSize(for: period)
         let buckets = Periods.buckets(of: period, size: bucket)
 
@@ -64,7 +45,6 @@ extension InsightsStore {
         let revenueNow = try await revenue(accountID, period)
         var revenuePrevious: [HubRevenueDay]?
         if let comparison { revenuePrevious = try await revenue(accountID, comparison) }
-        let exponent = CurrencyMinorUnits.exponent(of: account.currency)
 
         func sum(_ days: [HubRevenueDay], in range: DayRange) -> Int64 {
             days.reduce(0) { range.contains($1.day) && $1.currency == account.currency ? $0 + $1.minorUnits : $0 }
@@ -79,8 +59,8 @@ extension InsightsStore {
         }
         func orderPoint(_ count: Int64, _ value: Decimal) -> OrderValuePoint {
             OrderValuePoint(
-                orders: count, revenueMinor: CurrencyMinorUnits.minor(value, exponent: exponent),
-                averageMinor: count == 0 ? nil : CurrencyMinorUnits.minor(value / Decimal(count), exponent: exponent))
+                orders: count, revenueMinor: MinorUnits.saturating(value, currency: account.currency),
+                averageMinor: count == 0 ? nil : MinorUnits.saturating(value / Decimal(count), currency: account.currency))
         }
         func orderTotal(_ aggregates: RangeAggregates, in range: DayRange? = nil) -> (count: Int64, value: Decimal) {
             aggregates.orders.reduce((Int64(0), Decimal(0))) { total, day in
@@ -126,6 +106,39 @@ extension InsightsStore {
             averageOrderValue: averageOrderValue)
     }
 
+    /// The period and comparison period of `request` as of `now`: the account's time zone gives
+    /// "today". Throws `accountNotFound` for an account not in the log (yet), `invalid` for a
+    /// request that gives neither a preset nor a custom range (or both), or a bad range.
+    public func resolvePeriod(_ request: CustomerHubDashboardRequest, now: Date) async throws -> ResolvedPeriod {
+        let (account, period, comparison) = try await self.resolve(request, now: now)
+        return ResolvedPeriod(period: period.dates, comparisonPeriod: comparison?.dates, timeZone: account.timeZone)
+    }
+
+    func resolve(_ request: CustomerHubDashboardRequest, now: Date) async throws -> (AccountRow, DayRange, DayRange?) {
+        let accountID = request.accountID
+        let a = Int64(bitPattern: accountID)
+        guard let account = try await self.database.read({ db in
+            try Row.fetchOne(db, sql: "SELECT time_zone, currency, hub_active FROM accounts WHERE id = ?", arguments: [a]).map {
+                AccountRow(timeZone: $0[0], currency: $0[1], hubActive: $0[2])
+            }
+        }) else { throw InsightsError.accountNotFound(accountID) }
+        let zone = TimeZone(identifier: account.timeZone) ?? TimeZone(identifier: "UTC")!
+        let today = Periods.today(now: now, timeZone: zone)
+
+        let period: DayRange
+        switch (request.preset, request.firstDay, request.lastDay) {
+        case (let preset?, nil, nil):
+            period = Periods.resolve(preset, today: today)
+        case (nil, let first?, let last?):
+            do { period = try Periods.custom(first: first, last: last, today: today) } catch let failure as Periods.Failure {
+                throw InsightsError.invalid(failure.description)
+            }
+        default:
+            throw InsightsError.invalid("give either a preset or both firstDay and lastDay")
+        }
+        return (account, period, Periods.comparison(of: period, mode: request.comparison))
+    }
+
     static func aggregates(_ db: Database, account: Int64, range: DayRange) throws -> RangeAggregates {
         var result = RangeAggregates()
         let bounds: StatementArguments = [account, range.first.number, range.last.number]
@@ -152,27 +165,4 @@ extension InsightsStore {
 private func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
     guard let a, let b else { return nil }
     return (a, b)
-}
-
-/// ISO 4217 minor-unit exponents: 2 unless listed.
-public enum CurrencyMinorUnits {
-    static let zero: Set<String> = ["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF"]
-    static let three: Set<String> = ["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"]
-
-    public static func exponent(of currency: String) -> Int {
-        let code = currency.uppercased()
-        if zero.contains(code) { return 0 }
-        if three.contains(code) { return 3 }
-        if code == "CLF" || code == "UYW" { return 4 }
-        return 2
-    }
-
-    /// `major` in minor units, rounded half away from zero.
-    public static func minor(_ major: Decimal, exponent: Int) -> Int64 {
-        var scaled = major
-        for _ in 0..<exponent { scaled *= 10 }
-        var rounded = Decimal()
-        NSDecimalRound(&rounded, &scaled, 0, .plain)
-        return NSDecimalNumber(decimal: rounded).int64Value
-    }
 }

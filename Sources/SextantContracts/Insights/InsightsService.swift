@@ -16,8 +16,29 @@ public enum InsightsService {
     /// The Customer Hub dashboard of one account for a period and a comparison period.
     public static let customerHubDashboard = RPCMethod<CustomerHubDashboardRequest, CustomerHubDashboard>(
         service: serviceName, method: "CustomerHubDashboard", kind: .unary, allowedCallers: readers)
+    /// The local days a dashboard request covers (its period and comparison period), without
+    /// the numbers: what the gateway uses to give the "View report" list the dashboard's period.
+    public static let resolvePeriod = RPCMethod<CustomerHubDashboardRequest, ResolvedPeriod>(
+        service: serviceName, method: "ResolvePeriod", kind: .unary, allowedCallers: readers)
     /// How far insights-service has read the ingest log.
     public static let progress = LogConsumerProgress.method(service: serviceName)
+}
+
+/// The days a ``CustomerHubDashboardRequest`` stands for, as of now, in the account's time zone.
+public struct ResolvedPeriod: Codable, Sendable, Hashable {
+    public var period: DateRange
+    /// Absent for `ComparisonMode.none`.
+    public var comparisonPeriod: DateRange?
+    /// The account's IANA time zone.
+    public var timeZone: String
+
+    public init(period: DateRange, comparisonPeriod: DateRange?, timeZone: String) {
+        self.period = period
+        self.comparisonPeriod = comparisonPeriod
+        self.timeZone = timeZone
+    }
+
+    enum CodingKeys: Int, CodingKey { case period = 1, comparisonPeriod, timeZone }
 }
 
 /// A calendar date (a day in the account's time zone). Proleptic Gregorian.

@@ -4,6 +4,8 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Ingest
+import Insights
+import Attribution
 import NIOCore
 import SextantContracts
 import SextantRPC
@@ -20,11 +22,16 @@ final class ManualClock: Sendable {
     func advance(_ duration: Duration) { self.offset.withLock { $0 += duration } }
 }
 
-/// The gateway's HTTP API over a real in-process ingest-service (a fresh SQLite store) and a
-/// billing stand-in, both reached through ``InProcessTransport`` as the `gateway` identity.
+/// The gateway's HTTP API over real in-process ingest-, insights- and attribution-services (fresh
+/// SQLite stores) and a billing stand-in, all reached through ``InProcessTransport`` as the
+/// `gateway` identity. Insights and attribution read the ingest log when ``syncReports()`` says.
 final class GatewayHarness: Sendable {
     let directory: String
     let ingestStore: IngestStore
+    let insightsStore: InsightsStore
+    let attributionStore: AttributionStore
+    /// The insights router's "now".
+    let now: Date
     let keys: APIKeyStore
     let clock = ManualClock()
     let api: GatewayAPI
@@ -38,7 +45,9 @@ final class GatewayHarness: Sendable {
         deadline: Duration = .seconds(5),
         ingestTransport: (any ClientTransport)? = nil,
         billingTransport: (any ClientTransport)? = nil,
-        billingRouter: RPCRouter? = nil
+        insightsTransport: (any ClientTransport)? = nil,
+        billingRouter: RPCRouter? = nil,
+        now: Date = Date()
     ) throws {
         self.directory = NSTemporaryDirectory() + "sextant-gateway-\(UUID().uuidString)"
         let store = try IngestStore.open(path: self.directory + "/ingest.sqlite", durability: .normal)
@@ -52,17 +61,44 @@ final class GatewayHarness: Sendable {
         let billing = Downstream(
             name: "billing-service", client: RPCClient(transport: billingTransport ?? InProcessTransport(server: billingServer, caller: .gateway)),
             deadline: deadline)
+        self.insightsStore = try InsightsStore(path: self.directory + "/insights.sqlite", durability: .normal)
+        self.attributionStore = try AttributionStore(path: self.directory + "/attribution.sqlite", durability: .normal)
+        self.now = now
+        let noProgress: @Sendable () -> ProgressResponse = { ProgressResponse(appliedPosition: 0, knownHead: 0, following: false, lastAppliedAt: nil) }
+        let attributionServer = RPCServer(router: AttributionService.router(store: self.attributionStore, progress: noProgress))
+        let attributionClient = RPCClient(transport: InProcessTransport(server: attributionServer, caller: .insightsService))
+        let insightsServer = RPCServer(router: InsightsService.router(
+            store: self.insightsStore, progress: noProgress,
+            revenue: InsightsService.attributionRevenue(client: attributionClient), now: { now }))
+        let insights = Downstream(
+            name: "insights-service",
+            client: RPCClient(transport: insightsTransport ?? InProcessTransport(server: insightsServer, caller: .gateway)), deadline: deadline)
+        let attribution = Downstream(
+            name: "attribution-service", client: RPCClient(transport: InProcessTransport(server: attributionServer, caller: .gateway)),
+            deadline: deadline)
         let clock = self.clock
         self.api = GatewayAPI(
             keys: self.keys,
             backends: GatewayBackends(
-                ingest: ingest, billing: billing,
+                ingest: ingest, billing: billing, insights: insights, attribution: attribution,
                 readiness: [ReadinessTarget(service: ingest, progressService: nil), ReadinessTarget(service: billing, progressService: BillingService.serviceName)]),
             limiter: RateLimiter(configuration: rateLimits, clock: { clock.now }),
             configuration: configuration)
     }
 
     deinit { try? FileManager.default.removeItem(atPath: self.directory) }
+
+    /// Insights and attribution apply everything the ingest log holds now.
+    func syncReports() async throws {
+        var position = try await self.insightsStore.appliedPosition()
+        while true {
+            let entries = try self.ingestStore.entries(after: position, limit: 1_000)
+            guard let last = entries.last else { break }
+            try await self.insightsStore.apply(entries)
+            try await self.attributionStore.apply(entries)
+            position = last.position
+        }
+    }
 
     /// Runs `body` with a client of the API (Hummingbird's in-process `.router` test mode).
     func test<Value: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {

@@ -31,6 +31,7 @@ struct World: Sendable {
             profiles[account.id] = response.outcomes[0].profileID
             spareKeys[account.id] = try harness.keys.create(accountID: account.id, role: .readOnly, name: "spare").key.id
         }
+        try await harness.syncReports()
         return World(harness: harness, a: a, b: b, positions: positions, profiles: profiles, spareKeys: spareKeys)
     }
 
