@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs Sextant's tests: builds everything (tests included), then runs every test target.
-# Installs the system packages the build needs (zlib and SQLite headers) when they are missing.
+# Installs the system packages the build and tests need (zlib and SQLite headers; Chromium for
+# the dashboard's headless-browser test) when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
 [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)      # compressed frames
 [ -f /usr/include/sqlite3.h ] || missing+=(libsqlite3-dev)  # GRDB's SQLite
+command -v chromium >/dev/null || missing+=(chromium)        # the dashboard's browser test
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]}" >&2
   if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi

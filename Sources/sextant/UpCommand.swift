@@ -92,8 +92,14 @@ struct UpCommand: AsyncParsableCommand {
             say("")
             say("Sextant is up (\(String(format: "%.1f", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)) s).")
             say("  API:        http://\(http)/api/v1   (OpenAPI: http://\(http)/api/v1/openapi.json)")
-            say("  Dashboard:  http://\(http)/   (suite status; the report dashboards are added there)")
-            if let demoKey { say("  Demo shop admin key:  \(demoKey)") }
+            say("  Status:     http://\(http)/")
+            if let demoKey {
+                // The key rides in the fragment, which the browser never sends to the server.
+                say("  Dashboard:  http://\(http)/customer-hub#key=\(demoKey)")
+                say("  Demo shop admin key:  \(demoKey)")
+            } else {
+                say("  Dashboard:  http://\(http)/customer-hub   (asks for an API key; a read-only key is enough)")
+            }
             if let operatorKey { say("  Operator key (all accounts):  \(operatorKey)") }
             say("  Data and logs: \(dataDirectory)")
             say("  Try:  curl -H 'Authorization: Bearer <key>' http://\(http)/api/v1/accounts")

@@ -40,6 +40,8 @@ import Testing
         var json: [String: Any]
         var headers: [AnyHashable: Any]
         var seconds: Double
+        /// The body as sent.
+        var data: Data
     }
 
     static func request(_ method: String, _ url: String, key: String?, body: String? = nil) async throws -> Response {
@@ -58,7 +60,7 @@ import Testing
         let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
         return Response(
             status: http.statusCode, json: json, headers: http.allHeaderFields,
-            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, data: data)
     }
 
     static func sextant(_ arguments: [String]) async throws -> (status: Int32, output: String) {
@@ -136,6 +138,9 @@ import Testing
                                             "--pki-dir", directory + "/pki", "--base-port", "\(base)"])
         #expect(board.output.contains("revenue generated") && !board.output.contains("total accounts        0"), "\(board.output)")
 
+        // The Customer Hub page in a real browser, with a read-only key, shows the API's numbers.
+        try await Self.checkCustomerHubPage(httpPort: httpPort, accountID: accountID, adminKey: key)
+
         // billing-service is killed: a clear 503, fast, then the same answer once `up` restarts it.
         let pidText = try String(contentsOfFile: directory + "/logs/billing-service.pid", encoding: .utf8)
         let pid = try #require(Int32(pidText.trimmingCharacters(in: .whitespacesAndNewlines)))
@@ -195,5 +200,102 @@ import Testing
         #expect(ready.status == 200, "\(ready.json)")
         #expect(await second.stop(timeout: .seconds(60)) == 0)
     }
-}
 
+    /// Opens `/customer-hub` in headless Chromium with a new read-only key and checks every number
+    /// the page rendered against `GET /api/v1/customer-hub/dashboard` and `/attributed-products`
+    /// for the same period; saves a screenshot (``artifactsDirectory``).
+    static func checkCustomerHubPage(httpPort: Int, accountID: Int, adminKey: String) async throws {
+        let browser = try HeadlessChromium.find()
+        let base = "http://127.0.0.1:\(httpPort)"
+        let created = try await Self.request(
+            "POST", "\(base)/api/v1/accounts/\(accountID)/keys", key: adminKey, body: #"{"role": "read-only", "name": "browser test"}"#)
+        #expect(created.status == 201, "\(created.json)")
+        let reader = try #require(created.json["secret"] as? String)
+
+        // Without a key the page asks for one.
+        let keyless = RenderedPage(html: try await browser.dom("\(base)/customer-hub"))
+        #expect(keyless.state == "needs-key", "\(keyless.html.prefix(400))")
+
+        // Let insights and attribution catch up with the demo shop's log first.
+        for _ in 0..<240 {
+            let ready = try await Self.request("GET", "\(base)/api/v1/ready", key: nil)
+            let services = ready.json["services"] as? [[String: Any]] ?? []
+            let lagging = services.filter { (($0["progress"] as? [String: Any])?["lag"] as? Int ?? 0) > 0 }
+            if ready.status == 200, lagging.isEmpty { break }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+
+        let query = "period=last_90_days&compare=previous_period"
+        let pageURL = "\(base)/customer-hub#key=\(reader)&\(query)"
+        var page: RenderedPage?
+        var board: [String: Any] = [:]
+        var report: [String: Any] = [:]
+        // The log may still be arriving: compare against an answer that did not change while
+        // the page loaded.
+        var last: (before: [String: Any], after: [String: Any]) = ([:], [:])
+        for _ in 0..<10 {
+            let before = try await Self.request("GET", "\(base)/api/v1/customer-hub/dashboard?\(query)", key: reader)
+            #expect(before.status == 200, "\(before.json)")
+            let rendered = RenderedPage(html: try await browser.dom(pageURL))
+            let after = try await Self.request("GET", "\(base)/api/v1/customer-hub/dashboard?\(query)", key: reader)
+            let list = try await Self.request("GET", "\(base)/api/v1/customer-hub/attributed-products?period=last_90_days&page_size=25", key: reader)
+            if before.data == after.data {
+                (page, board, report) = (rendered, after.json, list.json)
+                break
+            }
+            last = (before.json, after.json)
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        let rendered = try #require(page, "the dashboard kept changing while the page loaded: \(last.before) then \(last.after)")
+        #expect(rendered.state == "ready", "the page did not finish: \(rendered.texts("error")) \(rendered.html.prefix(600))")
+
+        let overview = try #require(board["overview"] as? [String: Any])
+        #expect(rendered.text("value-total_accounts") == DashboardFormat.count(overview["total_accounts"] as! Int))
+        for name in ["service_interactions", "active_accounts"] {
+            let tile = try #require(overview[name] as? [String: Any])
+            #expect(rendered.text("value-\(name)") == DashboardFormat.count(tile["value"] as! Int), "\(name)")
+            #expect(rendered.text("change-\(name)") == DashboardFormat.change(tile["percent_change"]), "\(name)")
+            let previous = (tile["previous"] as? Int).map { "vs " + DashboardFormat.count($0) } ?? ""
+            #expect(rendered.text("previous-\(name)") == previous, "\(name)")
+        }
+        let revenue = try #require(overview["revenue_generated"] as? [String: Any])
+        #expect(rendered.text("value-revenue_generated") == DashboardFormat.money(revenue["value"] as? [String: Any]))
+        #expect(rendered.text("change-revenue_generated") == DashboardFormat.change(revenue["percent_change"]))
+        let series = try #require(board["service_interactions"] as? [[String: Any]])
+        #expect(series.count == 5)
+        for entry in series {
+            let type = entry["type"] as! String
+            let total = (entry["total"] as! [String: Any])["value"] as! Int
+            #expect(rendered.text("total-\(type)") == DashboardFormat.count(total), "\(type)")
+        }
+        let aov = try #require(board["average_order_value"] as? [String: Any])
+        let aovPeriod = aov["period"] as! [String: Any]
+        #expect(rendered.text("value-aov") == ((aovPeriod["average"] as? [String: Any]).map { DashboardFormat.money($0) } ?? "no orders"))
+        #expect(rendered.text("change-aov") == DashboardFormat.change(aov["percent_change"]))
+        // The charts: one point per bucket for each of the five series; one bar per bucket.
+        let buckets = (board["buckets"] as! [Any]).count
+        #expect(buckets == 90)
+        #expect(rendered.html.components(separatedBy: "<circle").count - 1 == 5 * buckets)
+        #expect(rendered.html.components(separatedBy: "<rect").count - 1 == buckets)
+        // The View report table: the API's first page, in order.
+        let products = try #require(report["products"] as? [[String: Any]])
+        #expect(rendered.texts("revenue") == products.map { DashboardFormat.money($0["revenue"] as? [String: Any]) })
+        // The demo shop has Hub activity and attributed revenue in any 90 days.
+        #expect((overview["service_interactions"] as! [String: Any])["value"] as! Int > 0)
+        #expect(!products.isEmpty)
+
+        try FileManager.default.createDirectory(atPath: Self.artifactsDirectory, withIntermediateDirectories: true)
+        let screenshot = Self.artifactsDirectory + "/customer-hub-dashboard.png"
+        try await browser.screenshot(pageURL, to: screenshot)
+        let size = (try FileManager.default.attributesOfItem(atPath: screenshot)[.size] as? Int) ?? 0
+        #expect(size > 10_000, "the screenshot is \(size) bytes")
+        print("Customer Hub screenshot: \(screenshot)")
+    }
+
+    /// Where tests leave files for people to look at: `SEXTANT_TEST_ARTIFACTS`, else
+    /// `.build/test-artifacts` in the package.
+    static var artifactsDirectory: String {
+        if let directory = ProcessInfo.processInfo.environment["SEXTANT_TEST_ARTIFACTS"], !directory.isEmpty { return directory }
+        return FileManager.default.currentDirectoryPath + "/.build/test-artifacts"
+    }
+}

@@ -161,19 +161,20 @@ enum CustomerHubPage {
           if (text !== undefined) node.textContent = text;
           return node;
         }
-        function niceMax(value) {
-          if (value <= 0) return 1;
-          const power = Math.pow(10, Math.floor(Math.log10(value)));
-          for (const step of [1, 2, 2.5, 5, 10]) if (step * power >= value) return step * power;
-          return 10 * power;
+        // The axis: gridlines every `step` (1, 2 or 5 times a power of ten; at least `minimumStep`).
+        function axis(value, minimumStep) {
+          const rough = Math.max(value / 4, minimumStep);
+          const power = Math.pow(10, Math.floor(Math.log10(rough)));
+          const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough);
+          return { step, max: step * Math.max(1, Math.ceil(value / step)) };
         }
-        function frame(width, height, max, format, labels, left) {
+        function frame(width, height, scale, format, labels, left) {
           const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img" });
           const top = 10, bottom = height - 24, right = width - 8;
-          for (let i = 0; i <= 4; i++) {
-            const y = bottom - (bottom - top) * i / 4;
+          for (let v = 0; v <= scale.max + scale.step / 2; v += scale.step) {
+            const y = bottom - (bottom - top) * v / scale.max;
             root.append(svg("line", { x1: left, x2: right, y1: y, y2: y, class: "grid" }));
-            root.append(svg("text", { x: left - 6, y: y + 4, "text-anchor": "end" }, format(max * i / 4)));
+            root.append(svg("text", { x: left - 6, y: y + 4, "text-anchor": "end" }, format(v)));
           }
           const step = Math.max(1, Math.ceil(labels.length / 7));
           labels.forEach((label, i) => {
@@ -184,8 +185,8 @@ enum CustomerHubPage {
           return { root, top, bottom, left, right };
         }
         function lineChart(series, labels) {
-          const max = niceMax(Math.max(0, ...series.flatMap((s) => s.points)));
-          const f = frame(640, 230, max, (v) => formatCount(Math.round(v)), labels, 44);
+          const scale = axis(Math.max(0, ...series.flatMap((s) => s.points)), 1), max = scale.max;
+          const f = frame(640, 230, scale, (v) => formatCount(Math.round(v)), labels, 44);
           const x = (i) => f.left + (f.right - f.left) * (labels.length === 1 ? 0.5 : i / (labels.length - 1));
           const y = (v) => f.bottom - (f.bottom - f.top) * v / max;
           series.forEach((s, n) => {
@@ -202,9 +203,10 @@ enum CustomerHubPage {
         }
         function barChart(points, labels, currency) {
           const values = points.map((p) => (p.average ? Number(p.average.amount_minor) : 0));
-          const max = niceMax(Math.max(0, ...values));
           const digits = points.find((p) => p.average)?.average.amount.split(".")[1]?.length || 0;
-          const f = frame(440, 230, max, (v) => formatMoney({ amount: (v / Math.pow(10, digits)).toFixed(0), currency }), labels, 56);
+          const unit = Math.pow(10, digits);
+          const scale = axis(Math.max(0, ...values), unit), max = scale.max;
+          const f = frame(440, 230, scale, (v) => formatMoney({ amount: String(Math.round(v / unit)), currency }), labels, 56);
           const slot = (f.right - f.left) / Math.max(1, values.length);
           points.forEach((p, i) => {
             const h = (f.bottom - f.top) * values[i] / max;
