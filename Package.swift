@@ -380,6 +380,8 @@ let package = Package(
                 "SextantStore",
                 "Ingest",
                 "Predictive",
+                "Insights",
+                "Attribution",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

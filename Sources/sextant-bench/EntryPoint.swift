@@ -10,6 +10,6 @@ struct SextantBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sextant-bench",
         abstract: "Benchmarks of the Sextant wire codec and RPC layer (run in release mode).",
-        subcommands: [CodecCommand.self, ServerCommand.self, ClientCommand.self, IngestCommand.self, ClvCommand.self]
+        subcommands: [CodecCommand.self, ServerCommand.self, ClientCommand.self, IngestCommand.self, ClvCommand.self, HubCommand.self]
     )
 }

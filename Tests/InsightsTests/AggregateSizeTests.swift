@@ -44,8 +44,7 @@ import Testing
         let queries = [
             "SELECT day, interaction, count FROM hub_interactions WHERE account_id = 1 AND day BETWEEN 1 AND 9",
             "SELECT day, orders, value FROM logged_in_orders WHERE account_id = 1 AND day BETWEEN 1 AND 9",
-            "SELECT count(DISTINCT profile_id) FROM hub_openers WHERE account_id = 1 AND day BETWEEN 1 AND 9",
-            "SELECT count(*) FROM hub_accounts WHERE account_id = 1 AND first_day <= 9",
+            "SELECT coalesce(sum(count), 0) FROM hub_account_days WHERE account_id = 1 AND day <= 9",
         ]
         for query in queries {
             let plan = try await store.database.read { db in

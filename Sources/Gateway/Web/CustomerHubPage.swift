@@ -67,7 +67,7 @@ enum CustomerHubPage {
           <form id="key-form" class="notice" hidden>
             <label>API key (a read-only key is enough)
               <input id="key-input" type="password" autocomplete="off" size="60" placeholder="sxt_…"></label>
-            <p class="muted">The key stays in this browser tab. <code>sextant keys create --role read-only</code> makes one.</p>
+            <p class="muted">The key stays in this browser tab. <code>sextant keys create --account &lt;id&gt; --role read-only --name dashboard</code> makes one.</p>
             <button type="submit">Show the dashboard</button>
           </form>
           <div id="error" class="notice error" hidden></div>

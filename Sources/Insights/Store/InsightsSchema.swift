@@ -72,6 +72,21 @@ public enum InsightsSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrations.register(3, "hub account days") { db in
+            try db.execute(sql: """
+                -- Per (account, local day): profiles whose Hub account's first day it is. "Total
+                -- accounts" by a day is a sum over at most one row per day, not a count of profiles.
+                CREATE TABLE hub_account_days (
+                    account_id INTEGER NOT NULL,
+                    day INTEGER NOT NULL,
+                    count INTEGER NOT NULL,
+                    PRIMARY KEY (account_id, day)
+                ) WITHOUT ROWID;
+                INSERT INTO hub_account_days (account_id, day, count)
+                    SELECT account_id, first_day, count(*) FROM hub_accounts GROUP BY account_id, first_day;
+                DROP INDEX hub_accounts_by_day;
+                """)
+        }
         return migrations
     }
 }

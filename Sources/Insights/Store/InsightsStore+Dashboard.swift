@@ -20,10 +20,10 @@ extension InsightsStore {
     ///
     /// Latency: every number comes from the per-day aggregates. Interaction and order numbers
     /// read at most 5 + 1 rows per day of the period (and of the comparison period); active
-    /// accounts is a distinct count over the (day, profile) opener rows of the range (one row
-    /// per profile per day it opened the Hub, however many times), and total accounts an index
-    /// range count over Hub account holders. Nothing reads events, so the answer's cost does not
-    /// grow with the number of events in the period.
+    /// accounts is one binary search per day of the range in the in-memory ``OpenerIndex``, and
+    /// total accounts a sum over at most one row per day (`hub_account_days`). Nothing reads
+    /// events or counts profiles, so the answer's cost grows with the number of days asked for,
+    /// not with the number of events or profiles.
     public func dashboard(
         _ request: CustomerHubDashboardRequest, now: Date, revenue: HubRevenueByDay
     ) async throws -> CustomerHubDashboard {
@@ -35,10 +35,10 @@ extension InsightsStore {
 
         let (current, previous, totalAccounts) = try await self.database.read { db in
             (
-                try Self.aggregates(db, account: a, range: period),
-                try comparison.map { try Self.aggregates(db, account: a, range: $0) },
+                try self.aggregates(db, account: a, range: period),
+                try comparison.map { try self.aggregates(db, account: a, range: $0) },
                 try Int64.fetchOne(
-                    db, sql: "SELECT count(*) FROM hub_accounts WHERE account_id = ? AND first_day <= ?",
+                    db, sql: "SELECT coalesce(sum(count), 0) FROM hub_account_days WHERE account_id = ? AND day <= ?",
                     arguments: [a, period.last.number]) ?? 0
             )
         }
@@ -139,7 +139,8 @@ extension InsightsStore {
         return (account, period, Periods.comparison(of: period, mode: request.comparison))
     }
 
-    static func aggregates(_ db: Database, account: Int64, range: DayRange) throws -> RangeAggregates {
+    /// The interaction and order rows of `range`; active accounts from the in-memory index.
+    func aggregates(_ db: Database, account: Int64, range: DayRange) throws -> RangeAggregates {
         var result = RangeAggregates()
         let bounds: StatementArguments = [account, range.first.number, range.last.number]
         for row in try Row.fetchAll(
@@ -155,9 +156,7 @@ extension InsightsStore {
         {
             result.orders[row[0]] = (row[1], DecimalText.parse(row[2]))
         }
-        result.activeAccounts = try Int64.fetchOne(
-            db, sql: "SELECT count(DISTINCT profile_id) FROM hub_openers WHERE account_id = ? AND day BETWEEN ? AND ?",
-            arguments: bounds) ?? 0
+        result.activeAccounts = self.openers.activeProfiles(account: UInt64(bitPattern: account), first: range.first.number, last: range.last.number)
         return result
     }
 }

@@ -50,15 +50,27 @@ public typealias HubRevenueByDay = @Sendable (_ accountID: UInt64, _ range: DayR
 /// days already aggregated keep the zone they were counted in (rebuild from the log to re-bucket).
 public final class InsightsStore: LogApplier, Sendable {
     public let database: DatabasePool
+    /// Active accounts by range, in memory, derived from `hub_openers` (see ``OpenerIndex``).
+    let openers = OpenerIndex()
 
-    /// Wraps an open database (migrated with ``InsightsSchema/migrations``).
-    public init(database: DatabasePool) {
+    /// Wraps an open database (migrated with ``InsightsSchema/migrations``) and builds the
+    /// in-memory opener index from it (one ordered read of `hub_openers`).
+    public init(database: DatabasePool) throws {
         self.database = database
+        try database.read { db in
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT account_id, profile_id, day FROM hub_openers ORDER BY account_id, profile_id, day")
+            var all: [(account: UInt64, profile: UInt64, day: Int32)] = []
+            while let row = try rows.next() {
+                all.append((UInt64(bitPattern: row[0]), UInt64(bitPattern: row[1]), Int32(clamping: row[2] as Int64)))
+            }
+            self.openers.rebuild(all)
+        }
     }
 
     /// Opens (creating and migrating as needed) the database at `path`.
     public convenience init(path: String, durability: Durability = .full) throws {
-        self.init(database: try SQLiteStore.open(path: path, durability: durability, migrations: InsightsSchema.migrations))
+        try self.init(database: try SQLiteStore.open(path: path, durability: durability, migrations: InsightsSchema.migrations))
     }
 
     // MARK: LogApplier
@@ -71,10 +83,13 @@ public final class InsightsStore: LogApplier, Sendable {
     /// cursor are ignored; positions within a batch must increase.
     public func apply(_ entries: [LogEntry]) async throws {
         guard !entries.isEmpty else { return }
-        try await self.database.write { db in
+        let changes = try await self.database.write { db in
             var batch = Batch()
             try batch.apply(entries, db: db)
+            return batch.openerChanges
         }
+        // After the commit: the index never shows what the database does not hold.
+        self.openers.apply(changes)
     }
 }
 
@@ -92,6 +107,8 @@ private struct Batch {
     var openers: Set<OpenerKey> = []
     var hubAccounts: [ProfileKey: Int] = [:]
     var survivors: [ProfileKey: UInt64] = [:]
+    /// What the committed batch changes in the in-memory ``OpenerIndex``, in order.
+    var openerChanges: [OpenerIndex.Change] = []
     static let utc = TimeZone(identifier: "UTC")!
     static let interactionByMetric: [String: HubInteraction] = Dictionary(
         uniqueKeysWithValues: HubInteraction.allCases.map { ($0.metric, $0) })
@@ -157,13 +174,30 @@ private struct Batch {
         }
     }
 
+    /// Records that `profile` had a Hub account on `day`: its first day becomes the earlier one, and
+    /// `hub_account_days` (new Hub accounts per first day) follows.
     static func upsertHubAccount(account: Int64, profile: Int64, day: Int, db: Database) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO hub_accounts (account_id, profile_id, first_day) VALUES (?, ?, ?)
-                ON CONFLICT (account_id, profile_id) DO UPDATE SET first_day = min(first_day, excluded.first_day)
-                """,
-            arguments: [account, profile, day])
+        let read = try db.cachedStatement(sql: "SELECT first_day FROM hub_accounts WHERE account_id = ? AND profile_id = ?")
+        let known = try Int.fetchOne(read, arguments: [account, profile])
+        if let known, known <= day { return }
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO hub_accounts (account_id, profile_id, first_day) VALUES (?, ?, ?)")
+            .execute(arguments: [account, profile, day])
+        if let known { try Self.countHubAccount(account: account, day: known, by: -1, db: db) }
+        try Self.countHubAccount(account: account, day: day, by: 1, db: db)
+    }
+
+    static func countHubAccount(account: Int64, day: Int, by delta: Int64, db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO hub_account_days (account_id, day, count) VALUES (?, ?, ?)
+            ON CONFLICT (account_id, day) DO UPDATE SET count = count + excluded.count
+            """).execute(arguments: [account, day, delta])
+    }
+
+    /// The sorted open days of one profile.
+    static func openDays(account: Int64, profile: Int64, db: Database) throws -> [Int32] {
+        try Int32.fetchAll(
+            db.cachedStatement(sql: "SELECT day FROM hub_openers WHERE account_id = ? AND profile_id = ? ORDER BY day"),
+            arguments: [account, profile])
     }
 
     /// The survivor, cached for the batch (merges in the batch clear the cache).
@@ -191,6 +225,8 @@ private struct Batch {
         let a = Int64(bitPattern: account)
         try db.execute(
             sql: "INSERT OR REPLACE INTO profile_merges (account_id, merged, survivor) VALUES (?, ?, ?)", arguments: [a, from, to])
+        let mergedDays = try Self.openDays(account: a, profile: from, db: db)
+        let survivorDays = try Self.openDays(account: a, profile: to, db: db)
         try db.execute(
             sql: """
                 INSERT OR IGNORE INTO hub_openers (account_id, day, profile_id)
@@ -198,11 +234,17 @@ private struct Batch {
                 DELETE FROM hub_openers WHERE account_id = ? AND profile_id = ?;
                 """,
             arguments: [to, a, from, a, from])
+        if !mergedDays.isEmpty {
+            self.openerChanges += OpenerIndex.changes(account: account, from: mergedDays, to: [])
+            self.openerChanges += OpenerIndex.changes(
+                account: account, from: survivorDays, to: Array(Set(survivorDays).union(mergedDays)).sorted())
+        }
         if let firstDay = try Int.fetchOne(
             db, sql: "SELECT first_day FROM hub_accounts WHERE account_id = ? AND profile_id = ?", arguments: [a, from])
         {
-            try Self.upsertHubAccount(account: a, profile: to, day: firstDay, db: db)
             try db.execute(sql: "DELETE FROM hub_accounts WHERE account_id = ? AND profile_id = ?", arguments: [a, from])
+            try Self.countHubAccount(account: a, day: firstDay, by: -1, db: db)
+            try Self.upsertHubAccount(account: a, profile: to, day: firstDay, db: db)
         }
     }
 
@@ -229,8 +271,26 @@ private struct Batch {
             try write.execute(arguments: [a, key.day, count, DecimalText.format(value)])
         }
         let opener = try db.cachedStatement(sql: "INSERT OR IGNORE INTO hub_openers (account_id, day, profile_id) VALUES (?, ?, ?)")
+        let before = try db.cachedStatement(sql: """
+            SELECT day FROM hub_openers WHERE account_id = ? AND profile_id = ? AND day < ? ORDER BY day DESC LIMIT 1
+            """)
+        let after = try db.cachedStatement(sql: """
+            SELECT day FROM hub_openers WHERE account_id = ? AND profile_id = ? AND day > ? ORDER BY day LIMIT 1
+            """)
         for key in self.openers {
-            try opener.execute(arguments: [Int64(bitPattern: key.account), key.day, Int64(bitPattern: key.profile)])
+            let a = Int64(bitPattern: key.account)
+            let p = Int64(bitPattern: key.profile)
+            try opener.execute(arguments: [a, key.day, p])
+            guard db.changesCount == 1 else { continue }
+            // A new (profile, day): it follows the profile's previous open day, and the next one
+            // (if any, from a late event) now follows it instead.
+            let day = Int32(clamping: key.day)
+            let previous = try Int32.fetchOne(before, arguments: [a, p, key.day]) ?? OpenerIndex.none
+            self.openerChanges.append(OpenerIndex.Change(account: key.account, day: day, previous: previous, added: true))
+            if let next = try Int32.fetchOne(after, arguments: [a, p, key.day]) {
+                self.openerChanges.append(OpenerIndex.Change(account: key.account, day: next, previous: previous, added: false))
+                self.openerChanges.append(OpenerIndex.Change(account: key.account, day: next, previous: day, added: true))
+            }
         }
         for (key, day) in self.hubAccounts {
             try Self.upsertHubAccount(account: Int64(bitPattern: key.account), profile: Int64(bitPattern: key.profile), day: day, db: db)

@@ -4,13 +4,15 @@ public import Foundation
 /// `…Minor`/`…MinorUnits` amount of the contracts is in these units.
 public enum MinorUnits {
     /// Digits after the decimal point of an ISO 4217 currency: 0 for the zero-decimal
-    /// currencies, 3 for the three-decimal ones, else 2.
+    /// currencies, 3 for the three-decimal ones, 4 for CLF and UYW, else 2.
     public static func exponent(of currency: String) -> Int {
         switch currency.uppercased() {
         case "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF":
             0
         case "BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND":
             3
+        case "CLF", "UYW":
+            4
         default:
             2
         }
