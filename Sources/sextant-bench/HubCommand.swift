@@ -30,6 +30,7 @@ struct HubCommand: AsyncParsableCommand {
     @Option(help: "full or normal.") var durability = "full"
     @Option(help: "Keep the stores here and reuse them on later runs (skips the apply phase when they hold the log).") var data: String?
     @Option(help: "Seed of the generator.") var seed: UInt64 = 5
+    @Flag(help: "Apply to attribution only (for profiling it).") var attributionOnly = false
 
     func run() async throws {
         guard let durability = Durability(rawValue: self.durability) else { throw ValidationError("durability: full or normal") }
@@ -54,7 +55,7 @@ struct HubCommand: AsyncParsableCommand {
                 let a = clock.now
                 try await attribution.apply(entries)
                 let b = clock.now
-                try await insights.apply(entries)
+                if !self.attributionOnly { try await insights.apply(entries) }
                 insightsTime += clock.now - b
                 attributionTime += b - a
                 total += entries.count
@@ -102,6 +103,31 @@ struct HubCommand: AsyncParsableCommand {
                              times[times.count / 2], times[min(times.count - 1, Int(Double(times.count) * 0.95))], times.last!,
                              "\(board?.activeAccounts.value ?? 0)"))
             }
+        }
+        // The View report's first page (100 rows) and a later one, as the gateway asks for them.
+        print("view report (first page of 100, then the 5th page; ms):")
+        for preset in [PeriodPreset.last7Days, .last30Days, .last365Days, .lastMonth] {
+            let resolved = try await insightsClient.unary(InsightsService.resolvePeriod, CustomerHubDashboardRequest(accountID: BenchShop.account, preset: preset))
+            var first: [Double] = []
+            var fifth: [Double] = []
+            for _ in 0..<max(3, self.calls / 3) {
+                var token = ""
+                for page in 1...5 {
+                    let start = ContinuousClock.now
+                    let answer = try await attributionClient.unary(AttributionService.attributedProducts, AttributedProductsRequest(
+                        accountID: BenchShop.account, firstDay: resolved.period.first.description, lastDay: resolved.period.last.description,
+                        pageToken: token, pageSize: 100))
+                    let elapsed = (ContinuousClock.now - start).seconds * 1_000
+                    if page == 1 { first.append(elapsed) }
+                    if page == 5 { fifth.append(elapsed) }
+                    token = answer.nextPageToken
+                    if token.isEmpty { break }
+                }
+            }
+            first.sort()
+            fifth.sort()
+            print(String(format: "  %-17@ first p50 %7.2f max %7.2f   fifth p50 %7.2f", "\(preset)", first[first.count / 2], first.last!,
+                         fifth.isEmpty ? 0 : fifth[fifth.count / 2]))
         }
         all.sort()
         print(String(format: "dashboard overall: p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, max %.2f ms over %d calls",

@@ -89,6 +89,9 @@ private final class Writer {
     let decoder = WireDecoder()
     var accounts: [UInt64: (timeZone: TimeZone, currency: String)] = [:]
     var calendars: [String: Calendar] = [:]
+    struct ProfileKey: Hashable { var account: UInt64; var profile: UInt64 }
+    /// Survivors looked up in this transaction; a merge clears it.
+    var survivors: [ProfileKey: UInt64] = [:]
 
     init(db: Database) { self.db = db }
 
@@ -122,6 +125,9 @@ private final class Writer {
     func apply(_ entry: LogEntry) throws {
         switch entry.kind {
         case .event:
+            // Most events are neither ordered products nor Hub interactions: read their metric only.
+            let metric = try LoggedEvent.metric(ofBody: entry.body)
+            guard metric == StandardMetric.orderedProduct || HubAttributionRule.Rule(metric: metric) != nil else { return }
             let event = try self.decoder.decode(LoggedEvent.self, from: entry.body)
             try self.apply(event, accountID: entry.accountID)
         case .merge:
@@ -182,13 +188,18 @@ private final class Writer {
     // MARK: Profiles
 
     func survivor(of profile: UInt64, account: UInt64) throws -> UInt64 {
+        let key = ProfileKey(account: account, profile: profile)
+        if let known = self.survivors[key] { return known }
         let survivor: Int64? = try self.row(
             "SELECT survivor FROM profile_merges WHERE account_id = ? AND merged = ?",
             [Int64(bitPattern: account), Int64(bitPattern: profile)])?[0]
-        return survivor.map { UInt64(bitPattern: $0) } ?? profile
+        let found = survivor.map { UInt64(bitPattern: $0) } ?? profile
+        self.survivors[key] = found
+        return found
     }
 
     func merge(_ mergedProfile: UInt64, into survivorProfile: UInt64, account: UInt64) throws {
+        self.survivors.removeAll()
         let accountID = Int64(bitPattern: account)
         let merged = Int64(bitPattern: mergedProfile)
         let survivor = Int64(bitPattern: try self.survivor(of: survivorProfile, account: account))
@@ -253,7 +264,9 @@ private final class Writer {
                     time: click[2], rule: .clickedBuyAgain)
             }
         }
-        try self.evaluate(itemPosition: position)
+        try self.evaluate(itemPosition: position, known: ItemFacts(
+            accountID: Int64(bitPattern: accountID), profileID: Int64(bitPattern: profile), productID: productID,
+            time: event.time.timeIntervalSince1970, interactionPosition: nil, revenueMinor: minor, currency: account.currency))
     }
 
     func addInteraction(_ event: LoggedEvent, rule: HubAttributionRule.Rule, accountID: UInt64) throws {
@@ -268,14 +281,15 @@ private final class Writer {
             products = [product]
         case .clickedBuyAgain:
             guard let orderID = event.properties["order_id"].flatMap(EventProperties.identifierText) else { return }
-            try self.db.execute(
-                sql: "INSERT OR IGNORE INTO buy_agains (position, account_id, profile_id, order_id, time) VALUES (?, ?, ?, ?, ?)",
-                arguments: [position, account, profile, orderID, time])
+            try self.execute(
+                "INSERT OR IGNORE INTO buy_agains (position, account_id, profile_id, order_id, time) VALUES (?, ?, ?, ?, ?)",
+                [position, account, profile, orderID, time])
             if case .array(let ids)? = event.properties["product_ids"] {
                 products.formUnion(ids.compactMap(EventProperties.identifierText))
             }
             products.formUnion(try String.fetchAll(
-                self.db, sql: "SELECT DISTINCT product_id FROM items WHERE account_id = ? AND order_id = ?", arguments: [account, orderID]))
+                self.db.cachedStatement(sql: "SELECT DISTINCT product_id FROM items WHERE account_id = ? AND order_id = ?"),
+                arguments: [account, orderID]))
         }
         for product in products.sorted() {
             try self.addInteractionProduct(position: position, productID: product, accountID: account, profileID: profile, time: time, rule: rule)
@@ -301,24 +315,44 @@ private final class Writer {
 
     /// Recomputes one item's attribution from the profile's stored interactions (the rule is
     /// `HubAttributionRule.attribution`); counts its revenue the first time it is attributed.
-    func evaluate(itemPosition: Int64) throws {
-        guard let row = try self.row(
-            """
-                SELECT account_id, profile_id, product_id, time, interaction_position, revenue_minor, currency
-                FROM items WHERE position = ?
-                """,
-            [itemPosition])
-        else { return }
-        let accountID: Int64 = row[0]
-        let time: Double = row[3]
-        let item = HubAttributionRule.Item(position: UInt64(bitPattern: itemPosition), time: Date(timeIntervalSince1970: time), productID: row[2])
+    /// What ``evaluate(itemPosition:known:)`` needs of an item.
+    struct ItemFacts {
+        var accountID: Int64
+        var profileID: Int64
+        var productID: String
+        var time: Double
+        var interactionPosition: Int64?
+        var revenueMinor: Int64
+        var currency: String
+    }
+
+    /// `known`: the item's stored facts when the caller has them (it just inserted the item).
+    func evaluate(itemPosition: Int64, known: ItemFacts? = nil) throws {
+        let facts: ItemFacts
+        if let known {
+            facts = known
+        } else {
+            guard let row = try self.row(
+                """
+                    SELECT account_id, profile_id, product_id, time, interaction_position, revenue_minor, currency
+                    FROM items WHERE position = ?
+                    """,
+                [itemPosition])
+            else { return }
+            facts = ItemFacts(
+                accountID: row[0], profileID: row[1], productID: row[2], time: row[3], interactionPosition: row[4],
+                revenueMinor: row[5], currency: row[6])
+        }
+        let accountID = facts.accountID
+        let time = facts.time
+        let item = HubAttributionRule.Item(position: UInt64(bitPattern: itemPosition), time: Date(timeIntervalSince1970: time), productID: facts.productID)
         // One second of slack either side of the window; the rule decides exactly.
         let candidates = try self.rows(
             """
                 SELECT position, time, rule FROM hub_interactions
                 WHERE account_id = ? AND profile_id = ? AND product_id = ? AND time >= ? AND time <= ?
                 """,
-            [accountID, row[1] as Int64, item.productID, time - HubAttributionRule.window - 1, time + 1]
+            [accountID, facts.profileID, item.productID, time - HubAttributionRule.window - 1, time + 1]
         ).compactMap { candidate -> HubAttributionRule.Interaction? in
             guard let rule = HubAttributionRule.Rule(rawValue: UInt8(candidate[2] as Int64)) else { return nil }
             return HubAttributionRule.Interaction(
@@ -326,8 +360,8 @@ private final class Writer {
                 productIDs: [item.productID])
         }
         guard let best = HubAttributionRule.attribution(of: item, interactions: candidates) else { return }
-        let wasAttributed = (row[4] as Int64?) != nil
-        guard (row[4] as Int64?) != Int64(bitPattern: best.position) else { return }
+        let wasAttributed = facts.interactionPosition != nil
+        guard facts.interactionPosition != Int64(bitPattern: best.position) else { return }
         let day = self.day(of: item.time, in: try self.account(UInt64(bitPattern: accountID)).timeZone)
         try self.execute(
             "UPDATE items SET interaction_position = ?, interaction_time = ?, rule = ?, day = ? WHERE position = ?",
@@ -338,7 +372,7 @@ private final class Writer {
                     INSERT INTO daily_revenue (account_id, day, currency, revenue_minor, items) VALUES (?, ?, ?, ?, 1)
                     ON CONFLICT DO UPDATE SET revenue_minor = revenue_minor + excluded.revenue_minor, items = items + 1
                     """,
-                [accountID, day, row[6] as String, row[5] as Int64])
+                [accountID, day, facts.currency, facts.revenueMinor])
         }
     }
 }

@@ -112,6 +112,8 @@ private struct Batch {
     static let utc = TimeZone(identifier: "UTC")!
     static let interactionByMetric: [String: HubInteraction] = Dictionary(
         uniqueKeysWithValues: HubInteraction.allCases.map { ($0.metric, $0) })
+    /// The metrics ``event(_:account:db:)`` uses; events of any other metric are skipped unread.
+    static let usedMetrics: Set<String> = Set(HubInteraction.allCases.map(\.metric)).union(["Hub Opened", "Hub Created Account", "Placed Order"])
 
     mutating func apply(_ entries: [LogEntry], db: Database) throws {
         let applied = try LogCursor.read(db)
@@ -126,6 +128,9 @@ private struct Batch {
             previous = entry.position
             switch entry.kind {
             case .event:
+                // Most events are not Hub events or orders: read their metric only.
+                let metric = try LoggedEvent.metric(ofBody: entry.body)
+                guard Self.usedMetrics.contains(metric) else { continue }
                 try self.event(try self.decoder.decode(LoggedEvent.self, from: entry.body), account: entry.accountID, db: db)
             case .account:
                 let account = try self.decoder.decode(Account.self, from: entry.body)

@@ -191,6 +191,18 @@ public struct LoggedEvent: Codable, Sendable, Hashable {
     }
 }
 
+extension LoggedEvent {
+    /// The metric of an encoded ``LoggedEvent`` (a log entry's body) without decoding the rest:
+    /// a log follower reads it first and decodes the whole event only for the metrics it uses.
+    /// Throws on a body that is not a well-formed message with a metric.
+    public static func metric(ofBody body: [UInt8]) throws -> String {
+        guard let metric = try WireFieldPeek.string(field: CodingKeys.metric.rawValue, in: body) else {
+            throw WireFieldPeek.Failure.malformed
+        }
+        return metric
+    }
+}
+
 /// Finds one event by its id (position).
 public struct GetEventRequest: Codable, Sendable, Hashable {
     public var accountID: UInt64
