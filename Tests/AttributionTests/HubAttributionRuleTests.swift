@@ -40,3 +40,13 @@ import Testing
         #expect(AttributionDay("2025-2-01") == nil)
     }
 }
+
+@Suite struct AttributionDayTests {
+    @Test func utcMidnights() {
+        #expect(AttributionDay(year: 1970, month: 1, day: 1).utcMidnight == 0)
+        #expect(AttributionDay(year: 2026, month: 11, day: 27).utcMidnight == 1_795_737_600)
+        #expect(AttributionDay(year: 2024, month: 2, day: 29).utcMidnight == 1_709_164_800)
+        #expect(AttributionDay(year: 2000, month: 3, day: 1).utcMidnight == 951_868_800)
+        #expect(AttributionDay(year: 1969, month: 12, day: 31).utcMidnight == -86_400)
+    }
+}

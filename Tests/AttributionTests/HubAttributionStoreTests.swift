@@ -225,6 +225,24 @@ import Testing
         }
     }
 
+    /// The report reads a time window around the days asked for: the zones farthest from UTC
+    /// (UTC+14, UTC−12) still put an item on its local day.
+    @Test func reportDaysAtTheExtremeTimeZones() async throws {
+        for (zone, day) in [("Pacific/Kiritimati", "2026-03-02"), ("Etc/GMT+12", "2026-02-28")] {
+            try await self.withStore { store, _ in
+                var log = LogBuilder()
+                var entries = [log.account(1, timeZone: zone)]
+                // 2026-03-01T10:30Z: 2026-03-02 00:30 in Kiritimati, 2026-02-28 22:30 at UTC−12.
+                let at = Date(timeIntervalSince1970: 1_772_361_000)
+                entries.append(log.clickedProduct(1, profile: 10, product: "A", at: at.adding(hours: -1)))
+                entries += log.order(1, profile: 10, id: "O1", at: at, items: [("A", 5, 1)])
+                try await store.apply(entries)
+                #expect(try store.allProducts(1, day, day).map(\.orderID) == ["O1"], "\(zone)")
+                #expect(try store.allProducts(1, "2026-03-01", "2026-03-01").isEmpty, "\(zone)")
+            }
+        }
+    }
+
     @Test func pagingGivesEveryRowOnceNewestFirst() async throws {
         try await self.withStore { store, _ in
             var log = LogBuilder()

@@ -38,6 +38,18 @@ public struct AttributionDay: Sendable, Hashable, Comparable {
     }
 
     /// The next calendar day.
+    /// Seconds since 1970 of this day's midnight in UTC (proleptic Gregorian).
+    public var utcMidnight: Double {
+        // Days from civil (Howard Hinnant's algorithm, public domain).
+        let y = self.month <= 2 ? self.year - 1 : self.year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let monthIndex = (self.month + 9) % 12
+        let dayOfYear = (153 * monthIndex + 2) / 5 + self.day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return Double(era * 146_097 + dayOfEra - 719_468) * 86_400
+    }
+
     public var next: AttributionDay {
         if self.day < AttributionDay.days(inMonth: self.month, year: self.year) {
             return AttributionDay(year: self.year, month: self.month, day: self.day + 1)

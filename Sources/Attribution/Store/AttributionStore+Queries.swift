@@ -51,12 +51,19 @@ extension AttributionStore {
         }
         return try self.database.read { db in
             _ = try Self.account(request.accountID, db: db)
+            // Items of a local day lie within a day (and the largest UTC offsets) of that day's UTC
+            // midnight: the time bounds keep the index range to the period, the day test is exact.
+            let earliest = AttributionDay(request.firstDay)!.utcMidnight - 2 * 86_400
+            let latest = AttributionDay(request.lastDay)!.utcMidnight + 3 * 86_400
             var sql = """
                 SELECT position, order_position, order_id, time, day, profile_id, product_id, product_name, quantity, price,
                     revenue_minor, currency, rule, interaction_position, interaction_time
-                FROM items WHERE account_id = ? AND interaction_position IS NOT NULL AND day >= ? AND day <= ?
+                FROM items INDEXED BY items_report_by_time
+                WHERE account_id = ? AND interaction_position IS NOT NULL AND time >= ? AND time < ? AND day >= ? AND day <= ?
                 """
-            var arguments: StatementArguments = [Int64(bitPattern: request.accountID), request.firstDay, request.lastDay]
+            var arguments: StatementArguments = [
+                Int64(bitPattern: request.accountID), earliest, latest, request.firstDay, request.lastDay,
+            ]
             if let after {
                 sql += " AND (time < ? OR (time = ? AND position < ?))"
                 _ = arguments.append(contentsOf: [after.time, after.time, after.position])

@@ -254,8 +254,9 @@ private final class Writer {
             ])
         guard self.db.changesCount > 0 else { return }
         // Buy-again clicks on this item's order (possibly stored before it) now cover its product.
+        var clicks: [Row] = []
         if !orderID.isEmpty {
-            let clicks = try self.rows(
+            clicks = try self.rows(
                 "SELECT position, profile_id, time FROM buy_agains WHERE account_id = ? AND order_id = ?",
                 [Int64(bitPattern: accountID), orderID])
             for click in clicks {
@@ -264,9 +265,13 @@ private final class Writer {
                     time: click[2], rule: .clickedBuyAgain)
             }
         }
-        try self.evaluate(itemPosition: position, known: ItemFacts(
-            accountID: Int64(bitPattern: accountID), profileID: Int64(bitPattern: profile), productID: productID,
-            time: event.time.timeIntervalSince1970, interactionPosition: nil, revenueMinor: minor, currency: account.currency))
+        // Those clicks may have attributed the item already: then its stored row is the truth.
+        let facts = clicks.isEmpty
+            ? ItemFacts(
+                accountID: Int64(bitPattern: accountID), profileID: Int64(bitPattern: profile), productID: productID,
+                time: event.time.timeIntervalSince1970, interactionPosition: nil, revenueMinor: minor, currency: account.currency)
+            : nil
+        try self.evaluate(itemPosition: position, known: facts)
     }
 
     func addInteraction(_ event: LoggedEvent, rule: HubAttributionRule.Rule, accountID: UInt64) throws {
