@@ -194,6 +194,15 @@ let package = Package(
             dependencies: [],
             swiftSettings: swiftSettings
         ),
+        // predictive-service's library: orders from the log, fits, model cards, profile predictions.
+        .target(
+            name: "PredictiveService",
+            dependencies: [
+                "Predictive", "SextantContracts", "SextantRPC", "SextantStore", "SextantLogFollower", "SextantWire",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
 
         // The demo shop for `sextant up --demo` (a seeded generator) and the parsers of `sextant import`.
         .target(
@@ -330,6 +339,7 @@ let package = Package(
         .executableTarget(
             name: "predictive-service",
             dependencies: [
+                "PredictiveService",
                 "SextantContracts",
                 "SextantLogFollower",
                 "SextantService",
@@ -508,6 +518,14 @@ let package = Package(
             name: "PredictiveTests",
             dependencies: ["Predictive"],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PredictiveServiceTests",
+            dependencies: [
+                "PredictiveService", "Predictive", "SextantContracts", "SextantRPC", "SextantStore", "SextantTesting", "SextantWire",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

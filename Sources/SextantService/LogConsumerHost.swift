@@ -23,7 +23,9 @@ public struct LogConsumerHost: Sendable {
     ///     `follower.progress`); nil: `Progress` alone.
     ///   - afterDrain: runs last on shutdown (close the service's own clients of other services).
     public func run(
-        applier: any LogApplier, router makeRouter: ((LogFollower) -> RPCRouter)? = nil, afterDrain: @escaping @Sendable () async -> Void = {}
+        applier: any LogApplier, router makeRouter: ((LogFollower) -> RPCRouter)? = nil,
+        background: [@Sendable () async throws -> Void] = [],
+        afterDrain: @escaping @Sendable () async -> Void = {}
     ) async throws {
         // One log entry can be as large as the request that made it (5 MiB).
         let (ingest, transport) = try self.settings.client(for: .ingestService, maximumMessageSize: TrackEventsRequest.maximumBytes + 64 * 1_024)
@@ -46,7 +48,7 @@ public struct LogConsumerHost: Sendable {
                     ? (true, "following the ingest log at \(progress.appliedPosition) of \(progress.knownHead)")
                     : (false, "not following the ingest log: \(follower.lastError ?? "connecting")")
             },
-            background: [{ await follower.run() }],
+            background: [{ @Sendable () async throws -> Void in await follower.run() }] + background,
             afterDrain: {
                 await afterDrain()
                 await transport.close()

@@ -1,17 +1,21 @@
 import ArgumentParser
+import Foundation
+import Logging
+import PredictiveService
 import SextantContracts
 import SextantLogFollower
 import SextantService
 import SextantStore
 
-/// The predictive-service executable. Predicted customer lifetime value (the service keeps no per-customer summaries yet: the model library is in Sources/Predictive; its service part is the predictive issue's).
-/// Today it follows the ingest log and persists its position in `<data-dir>/predictive.sqlite`, so
-/// a restart resumes after the last applied entry; it answers health and `Progress`.
+/// The predictive-service executable: follows the ingest log, keeps every account's orders in
+/// `<data-dir>/predictive.sqlite`, fits each eligible account's CLV model when it starts and
+/// daily (and on demand, `Fit`), and answers model cards and profile predictions
+/// (``PredictiveService``, proto-spec/predictive.md).
 @main
 struct PredictiveServiceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predictive-service",
-        abstract: "Predicted customer lifetime value (the service keeps no per-customer summaries yet: the model library is in Sources/Predictive; its service part is the predictive issue's).",
+        abstract: "Predicted customer lifetime value: orders from the log, daily fits, model cards and profile predictions.",
         subcommands: [Serve.self, HealthCheckCommand<PredictiveServiceDescription>.self],
         defaultSubcommand: Serve.self
     )
@@ -19,8 +23,6 @@ struct PredictiveServiceCommand: AsyncParsableCommand {
 
 enum PredictiveServiceDescription: ServiceDescription {
     static var kind: ServiceKind { .predictive }
-    /// The service's RPC name.
-    static let serviceName = "sextant.predictive.v1.Predictive"
 }
 
 struct Serve: AsyncParsableCommand {
@@ -28,13 +30,39 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var options: ServiceOptions
 
+    @Option(help: "full: fsync every commit; normal: survives a process crash only (env SEXTANT_DURABILITY; default full).")
+    var durability: String?
+
+    @Option(help: "Hours between refits of every account (env SEXTANT_PREDICTIVE_REFIT_HOURS; default 24).")
+    var refitHours: Double?
+
     func run() async throws {
         let settings = try self.options.settings(for: .predictive)
-        var migrations = Migrations()
-        migrations.register(1, "log-cursor", LogCursor.createTable)
-        let database = try SQLiteStore.open(path: settings.dataDirectory + "/predictive.sqlite", migrations: migrations)
-        // No effects yet: each entry only moves the persisted cursor.
-        let applier = SQLiteLogApplier(database: database, applyEntry: { _, _ in })
-        try await LogConsumerHost(settings: settings, serviceName: PredictiveServiceDescription.serviceName).run(applier: applier)
+        let environment = ProcessInfo.processInfo.environment
+        let durabilityName = self.durability ?? environment["SEXTANT_DURABILITY"] ?? "full"
+        guard let durability = Durability(rawValue: durabilityName) else {
+            throw ValidationError("unknown durability \"\(durabilityName)\" (full or normal)")
+        }
+        let hours = self.refitHours ?? environment["SEXTANT_PREDICTIVE_REFIT_HOURS"].flatMap(Double.init) ?? 24
+        guard hours > 0, hours <= 24 * 30 else { throw ValidationError("refit-hours: between 0 and 720, not \(hours)") }
+        let store = try PredictiveStore(path: settings.dataDirectory + "/predictive.sqlite", durability: durability)
+        let logger = settings.logger
+        try await LogConsumerHost(settings: settings, serviceName: PredictiveService.serviceName).run(
+            applier: store,
+            router: { follower in PredictiveService.router(store: store, progress: { follower.progress }) },
+            background: [{
+                // Every account is fitted shortly after start (once the follower has had a moment
+                // to catch up) and then every `hours`; a failed round is logged and retried next time.
+                try? await Task.sleep(for: .seconds(5))
+                while !Task.isCancelled {
+                    do {
+                        let fitted = try await store.fitAll(now: Date())
+                        logger.info("fitted CLV models", metadata: ["accounts-with-a-model": "\(fitted)"])
+                    } catch {
+                        logger.warning("CLV refit failed", metadata: ["error": "\(error)"])
+                    }
+                    try? await Task.sleep(for: .seconds(hours * 3_600))
+                }
+            }])
     }
 }

@@ -1,0 +1,409 @@
+public import Foundation
+public import GRDB
+public import Predictive
+public import SextantContracts
+public import SextantRPC
+public import SextantLogFollower
+public import SextantStore
+import SextantWire
+import Synchronization
+
+/// predictive-service's state: the orders of every account, kept from the ingest log
+/// (`LogApplier`), and each eligible account's fitted model, kept in memory.
+///
+/// **What is stored.** Only what the CLV models read: `Placed Order` (its `order_id` — the
+/// event's position when it has none — and `value`), `Cancelled Order` and `Refunded Order`
+/// (`order_id`; a refund's `value` is the amount refunded, none: all of it), per profile, in log
+/// order; merges move a profile's orders to the survivor. Cancelled, refunded and zero-value
+/// orders are left out of every figure (the model library's `CustomerSummaryAccumulator`).
+///
+/// **The model is derived state.** ``fit(accountID:now:)`` reads the account's orders, checks
+/// eligibility, runs the holdout check for both purchase models, fits the chosen one and
+/// Gamma-Gamma, and keeps the scorer and the model card in memory (a million customers fit in
+/// about half a second, BENCHMARKS.md): the service fits every account when it starts and again
+/// daily. A profile's predictions are computed when asked, from its orders as stored at that
+/// moment and the current model, so an order shows in them as soon as it is applied.
+///
+/// **Days** are calendar days at the account's UTC offset at fit time (a DST change moves the
+/// boundary by an hour for part of the year).
+public final class PredictiveStore: LogApplier, Sendable {
+    public let database: DatabasePool
+    /// Days the predictions cover.
+    public let horizonDays: Int
+    /// The optimiser's time budget per fit.
+    public let fitTimeBudget: Duration
+    private let models = Mutex<[UInt64: FittedModel]>([:])
+    /// Each account's status as of its last check (a check replays all of its orders).
+    private let statuses = Mutex<[UInt64: PredictiveStatus]>([:])
+
+    struct FittedModel: Sendable {
+        var scorer: ProfileScorer
+        var card: ModelCard
+    }
+
+    /// Wraps an open database (migrated with ``PredictiveSchema/migrations``).
+    public init(database: DatabasePool, horizonDays: Int = 365, fitTimeBudget: Duration = .seconds(60)) {
+        self.database = database
+        self.horizonDays = horizonDays
+        self.fitTimeBudget = fitTimeBudget
+    }
+
+    /// Opens (creating and migrating as needed) the database at `path`.
+    public convenience init(path: String, durability: Durability = .full, horizonDays: Int = 365) throws {
+        self.init(
+            database: try SQLiteStore.open(path: path, durability: durability, migrations: PredictiveSchema.migrations),
+            horizonDays: horizonDays)
+    }
+
+    // MARK: LogApplier
+
+    public func appliedPosition() async throws -> UInt64 {
+        try await self.database.read { try LogCursor.read($0) }
+    }
+
+    /// Applies `entries` in one write transaction with the cursor; entries at or before the
+    /// cursor are ignored.
+    public func apply(_ entries: [LogEntry]) async throws {
+        guard !entries.isEmpty else { return }
+        try await self.database.write { db in
+            let applied = try LogCursor.read(db)
+            var last = applied
+            let decoder = WireDecoder()
+            for entry in entries where entry.position > applied {
+                guard entry.position > last else {
+                    throw PredictiveError.badEntry("log entry \(entry.position) follows \(last): positions must increase")
+                }
+                last = entry.position
+                switch entry.kind {
+                case .event:
+                    let metric = try LoggedEvent.metric(ofBody: entry.body)
+                    guard let kind = OrderRowKind(metric: metric) else { continue }
+                    try Self.store(try decoder.decode(LoggedEvent.self, from: entry.body), kind: kind, db: db)
+                case .account:
+                    let account = try decoder.decode(Account.self, from: entry.body)
+                    try db.execute(
+                        sql: """
+                            INSERT INTO accounts (id, time_zone, currency) VALUES (?, ?, ?)
+                            ON CONFLICT (id) DO UPDATE SET time_zone = excluded.time_zone, currency = excluded.currency
+                            """,
+                        arguments: [Int64(bitPattern: entry.accountID), account.timeZone, account.currency])
+                case .merge:
+                    let merge = try decoder.decode(ProfileMerge.self, from: entry.body)
+                    try Self.merge(merge.merged, into: merge.survivor, account: entry.accountID, db: db)
+                case .profile, .customMetric:
+                    break
+                }
+            }
+            if last > applied { try LogCursor.advance(db, to: last) }
+        }
+    }
+
+    static func store(_ event: LoggedEvent, kind: OrderRowKind, db: Database) throws {
+        let account = Int64(bitPattern: event.accountID)
+        let profile = try Self.survivor(of: Int64(bitPattern: event.profileID), account: account, db: db)
+        let orderID: String
+        switch event.properties["order_id"] {
+        case .string(let text)? where !text.isEmpty: orderID = text
+        case .number(let number)?: orderID = number.description
+        default:
+            // An order without an id is its own order; a cancellation or refund without one
+            // cannot name what it undoes.
+            guard kind == .placed else { return }
+            orderID = "#\(event.position)"
+        }
+        try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO orders (account_id, position, profile_id, order_id, kind, time, value) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                account, Int64(bitPattern: event.position), profile, orderID, kind.rawValue, event.time.timeIntervalSince1970,
+                event.value.map { DecimalText.format($0) },
+            ])
+    }
+
+    static func survivor(of profile: Int64, account: Int64, db: Database) throws -> Int64 {
+        try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT survivor FROM profile_merges WHERE account_id = ? AND merged = ?"), arguments: [account, profile]
+        ) ?? profile
+    }
+
+    static func merge(_ merged: UInt64, into survivor: UInt64, account: UInt64, db: Database) throws {
+        let a = Int64(bitPattern: account)
+        let to = try Self.survivor(of: Int64(bitPattern: survivor), account: a, db: db)
+        let from = Int64(bitPattern: merged)
+        guard from != to else { return }
+        try db.execute(sql: "UPDATE profile_merges SET survivor = ? WHERE account_id = ? AND survivor = ?", arguments: [to, a, from])
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO profile_merges (account_id, merged, survivor) VALUES (?, ?, ?)", arguments: [a, from, to])
+        try db.execute(sql: "UPDATE orders SET profile_id = ? WHERE account_id = ? AND profile_id = ?", arguments: [to, a, from])
+    }
+
+    // MARK: Reading
+
+    struct AccountRow {
+        var timeZone: String
+        var currency: String
+        /// The zone's offset now, in seconds: the models' calendar days.
+        var utcOffsetSeconds: Int
+    }
+
+    func account(_ accountID: UInt64, now: Date, db: Database) throws -> AccountRow {
+        guard let row = try Row.fetchOne(db, sql: "SELECT time_zone, currency FROM accounts WHERE id = ?", arguments: [Int64(bitPattern: accountID)])
+        else { throw PredictiveError.accountNotFound(accountID) }
+        let zone = TimeZone(identifier: row[0]) ?? TimeZone(identifier: "UTC")!
+        return AccountRow(timeZone: row[0], currency: row[1], utcOffsetSeconds: zone.secondsFromGMT(for: now))
+    }
+
+    /// Replays order rows (in log order) into an accumulator. Cancellations and refunds apply to
+    /// the profile that placed the order.
+    static func accumulate(_ rows: RowCursor, utcOffsetSeconds: Int) throws -> CustomerSummaryAccumulator {
+        var accumulator = CustomerSummaryAccumulator(utcOffsetSeconds: utcOffsetSeconds)
+        var owners: [String: String] = [:]
+        while let row = try rows.next() {
+            let profile = String(row[0] as Int64)
+            let orderID: String = row[1]
+            let value = (row[4] as String?).map(DecimalText.parse)
+            switch OrderRowKind(rawValue: row[2]) {
+            case .placed?:
+                let time: Double = row[3]
+                if accumulator.add(OrderEvent(orderID: orderID, customerID: profile, date: Date(timeIntervalSince1970: time), value: value ?? 0)) {
+                    owners[orderID] = profile
+                }
+            case .cancelled?:
+                accumulator.cancel(orderID: orderID, customerID: owners[orderID] ?? profile)
+            case .refunded?:
+                accumulator.refund(orderID: orderID, customerID: owners[orderID] ?? profile, amount: value)
+            case nil:
+                continue
+            }
+        }
+        return accumulator
+    }
+
+    static let orderColumns = "SELECT profile_id, order_id, kind, time, value FROM orders"
+
+    // MARK: Status and fitting
+
+    /// The account's eligibility and model card as of its last fit (at start, daily, or
+    /// ``fit(accountID:now:)``); checked now if it never was.
+    public func status(accountID: UInt64, now: Date) async throws -> PredictiveStatus {
+        if let known = self.statuses.withLock({ $0[accountID] }) { return known }
+        let (status, _) = try await self.eligibility(accountID: accountID, now: now)
+        self.statuses.withLock { $0[accountID] = status }
+        return status
+    }
+
+    func eligibility(accountID: UInt64, now: Date) async throws -> (PredictiveStatus, (CustomerSummaryAccumulator, AccountRow, Int)) {
+        let (accumulator, account) = try await self.database.read { db in
+            let account = try self.account(accountID, now: now, db: db)
+            let rows = try Row.fetchCursor(
+                db, sql: Self.orderColumns + " WHERE account_id = ? ORDER BY position", arguments: [Int64(bitPattern: accountID)])
+            return (try Self.accumulate(rows, utcOffsetSeconds: account.utcOffsetSeconds), account)
+        }
+        let today = DayNumber.of(now, utcOffsetSeconds: account.utcOffsetSeconds)
+        let facts = Eligibility.Facts(accumulator, today: today)
+        let missing: [String]
+        switch Eligibility.check(facts) {
+        case .eligible: missing = []
+        case .ineligible(let requirements): missing = requirements.map(\.description)
+        }
+        let status = PredictiveStatus(
+            accountID: accountID, eligible: missing.isEmpty, missing: missing, customersWithOrders: UInt64(facts.customersWithOrders),
+            firstOrderDay: facts.firstOrderDay.map(Self.dayText), lastOrderDay: facts.lastOrderDay.map(Self.dayText),
+            model: self.models.withLock { $0[accountID]?.card })
+        return (status, (accumulator, account, today))
+    }
+
+    /// Fits the account's model now, if it is eligible (an account that is no longer eligible
+    /// loses its model: no invented numbers), and answers the status with the new card.
+    public func fit(accountID: UInt64, now: Date) async throws -> PredictiveStatus {
+        var (status, (accumulator, account, today)) = try await self.eligibility(accountID: accountID, now: now)
+        guard status.eligible else {
+            self.models.withLock { $0[accountID] = nil }
+            status.model = nil
+            self.statuses.withLock { $0[accountID] = status }
+            return status
+        }
+        let fitted = try Self.fitModel(accumulator, today: today, account: account, horizonDays: self.horizonDays, now: now, budget: self.fitTimeBudget)
+        self.models.withLock { $0[accountID] = fitted }
+        status.model = fitted.card
+        self.statuses.withLock { $0[accountID] = status }
+        return status
+    }
+
+    /// Fits every account the store knows (at start and daily); returns how many have a model.
+    @discardableResult
+    public func fitAll(now: Date) async throws -> Int {
+        let accounts = try await self.database.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM accounts ORDER BY id") }
+        var fitted = 0
+        for id in accounts {
+            if try await self.fit(accountID: UInt64(bitPattern: id), now: now).model != nil { fitted += 1 }
+        }
+        return fitted
+    }
+
+    static func fitModel(
+        _ accumulator: CustomerSummaryAccumulator, today: Int, account: AccountRow, horizonDays: Int, now: Date, budget: Duration
+    ) throws -> FittedModel {
+        let settings = OptimizerSettings(timeBudget: budget)
+        // In profile order: the same orders always give the same fit (a dictionary's order varies
+        // from one process to the next).
+        let records = accumulator.records.values.sorted { (Int64($0.customerID) ?? 0, $0.customerID) < (Int64($1.customerID) ?? 0, $1.customerID) }
+        let firstDay = records.compactMap(\.firstDay).min() ?? today
+        let lastDay = records.compactMap(\.lastDay).max() ?? today
+        // Holdout: the last fifth of the history, between 30 and 90 days.
+        let holdoutDays = min(90, max(30, (today - firstDay) / 5))
+        let cutoff = today - holdoutDays
+        let bgnbd = HoldoutCheck.run(records: records, cutoffDay: cutoff, endDay: today, kind: .bgnbd, settings: settings)
+        let modified = HoldoutCheck.run(records: records, cutoffDay: cutoff, endDay: today, kind: .modifiedBGNBD, settings: settings)
+        let choice = PurchaseModelChoice.choose(bgnbd: bgnbd, modified: modified)
+        let chosenReport = choice.kind == .bgnbd ? bgnbd : modified
+
+        let summaries = records.compactMap { $0.summary(asOfDay: today) }
+        let purchaseFit = BGNBDModel.fit(summaries, kind: choice.kind, settings: settings)
+        let spendData = GammaGammaModel.SpendData(summaries)
+        let spendFit = GammaGammaModel.fit(spendData, settings: settings)
+        let exponent = MinorUnits.exponent(of: account.currency)
+        guard let scorer = ProfileScorer(
+            purchaseFit: purchaseFit, kind: choice.kind, spendFit: spendFit,
+            settings: ProfileScorer.Settings(horizonDays: Double(horizonDays), currencyMinorUnits: exponent))
+        else { throw PredictiveError.fitFailed(purchaseFit.status.description) }
+
+        var parameters: [ModelParameter] = []
+        if let values = purchaseFit.parameters?.values {
+            for (index, name) in ["r", "alpha", "a", "b"].enumerated() {
+                parameters.append(ModelParameter(name: name, value: values[index], standardError: purchaseFit.standardErrors?[safe: index]))
+            }
+        }
+        if let spend = spendFit.parameters {
+            for (index, (name, value)) in [("p", spend.p), ("q", spend.q), ("gamma", spend.gamma)].enumerated() {
+                parameters.append(ModelParameter(name: name, value: value, standardError: spendFit.standardErrors?[safe: index]))
+            }
+        }
+        // Example profiles: candidates by profile id, so the card is stable between fits.
+        let candidates = records
+            .compactMap { record -> ExampleCandidate? in
+                guard let last = record.lastDay else { return nil }
+                return ExampleCandidate(profileID: record.customerID, orders: record.orderCount, daysSinceLastOrder: today - last)
+            }
+            .sorted { (Int64($0.profileID) ?? 0) < (Int64($1.profileID) ?? 0) }
+        let examples = ExampleProfiles.select(from: candidates)
+            .sorted { $0.key.rawValue < $1.key.rawValue }
+            .map { ExampleProfile(rule: UInt8($0.key.rawValue), description: $0.key.description, profileID: UInt64($0.value) ?? 0) }
+
+        let card = ModelCard(
+            fittedAt: now, historyFirstDay: Self.dayText(firstDay), historyLastDay: Self.dayText(lastDay), horizonDays: UInt32(horizonDays),
+            purchaseModel: choice.kind == .bgnbd ? "bgnbd" : "modified-bgnbd", choiceReason: choice.reason,
+            fitStatus: purchaseFit.status.description, logLikelihood: purchaseFit.logLikelihood, spendFitStatus: spendFit.status.description,
+            parameters: parameters, customers: UInt64(summaries.count), repeatCustomers: UInt64(spendData.customers),
+            holdoutDays: UInt32(holdoutDays), holdoutMeanAbsoluteError: chosenReport.meanAbsoluteError,
+            holdoutPredictedTotal: chosenReport.predictedTotal, holdoutActualTotal: Int64(chosenReport.actualTotal), examples: examples)
+        return FittedModel(scorer: scorer, card: card)
+    }
+
+    // MARK: One profile
+
+    /// One profile's historic figures and, with a model, its predictions as of `now`.
+    public func profile(_ request: ProfileCLVRequest, now: Date) async throws -> ProfileCLV {
+        let accountID = Int64(bitPattern: request.accountID)
+        let (account, profile, accumulator) = try await self.database.read { db in
+            let account = try self.account(request.accountID, now: now, db: db)
+            let profile = try Self.survivor(of: Int64(bitPattern: request.profileID), account: accountID, db: db)
+            let rows = try Row.fetchCursor(
+                db, sql: Self.orderColumns + " WHERE account_id = ? AND profile_id = ? ORDER BY position", arguments: [accountID, profile])
+            return (account, profile, try Self.accumulate(rows, utcOffsetSeconds: account.utcOffsetSeconds))
+        }
+        let record = accumulator.record(for: String(profile))
+        let model = self.models.withLock { $0[request.accountID] }
+        var answer = ProfileCLV(
+            accountID: request.accountID, profileID: UInt64(bitPattern: profile), currency: account.currency,
+            historicOrders: UInt64(record?.orderCount ?? 0),
+            historicCLVMinor: MinorUnits.saturating(record?.netValue ?? 0, currency: account.currency),
+            firstOrderDay: record?.firstDay.map(Self.dayText), lastOrderDay: record?.lastDay.map(Self.dayText),
+            predicted: false, horizonDays: UInt32(self.horizonDays))
+        let today = DayNumber.of(now, utcOffsetSeconds: account.utcOffsetSeconds)
+        guard let model, let record,
+            let input = ProfileInput(record: record, asOfDay: today, currencyMinorUnits: MinorUnits.exponent(of: account.currency))
+        else { return answer }
+        let prediction = model.scorer.score(input, asOf: now)
+        func money(_ estimate: MoneyEstimate) -> RangedMoney {
+            RangedMoney(
+                minor: MinorUnits.saturating(estimate.value, currency: account.currency),
+                lowMinor: estimate.range.map { MinorUnits.saturating($0.lowerBound, currency: account.currency) },
+                highMinor: estimate.range.map { MinorUnits.saturating($0.upperBound, currency: account.currency) })
+        }
+        func ranged(_ estimate: Estimate) -> RangedValue {
+            RangedValue(value: estimate.value, low: estimate.range?.lowerBound, high: estimate.range?.upperBound)
+        }
+        answer.predicted = true
+        answer.predictedCLV = money(prediction.predictedCLV)
+        answer.totalCLV = money(prediction.totalCLV)
+        answer.predictedOrders = ranged(prediction.predictedOrders)
+        answer.averageOrderValue = money(prediction.averageOrderValue)
+        answer.averageDaysBetweenOrders = prediction.averageDaysBetweenOrders
+        answer.expectedNextOrder = prediction.expectedNextOrder?.value
+        answer.expectedNextOrderLow = prediction.expectedNextOrder?.range?.lowerBound
+        answer.expectedNextOrderHigh = prediction.expectedNextOrder?.range?.upperBound
+        answer.probabilityAlive = ranged(prediction.probabilityAlive)
+        answer.churnProbability = ranged(prediction.churnProbability)
+        answer.churnBand = prediction.churnBand.rawValue
+        return answer
+    }
+
+    /// Day number → `YYYY-MM-DD`.
+    static func dayText(_ day: Int) -> String {
+        let date = DayNumber.date(ofDay: day)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+    }
+}
+
+/// The order events predictive-service keeps.
+enum OrderRowKind: Int64 {
+    case placed = 1
+    case cancelled = 2
+    case refunded = 3
+
+    init?(metric: String) {
+        switch metric {
+        case StandardMetric.placedOrder: self = .placed
+        case "Cancelled Order": self = .cancelled
+        case "Refunded Order": self = .refunded
+        default: return nil
+        }
+    }
+}
+
+/// Why a predictive request failed.
+public enum PredictiveError: Error, Sendable, Hashable, RPCErrorConvertible, CustomStringConvertible {
+    case accountNotFound(UInt64)
+    case badEntry(String)
+    case fitFailed(String)
+
+    public var description: String {
+        switch self {
+        case .accountNotFound(let id): "account \(id) does not exist"
+        case .badEntry(let message): message
+        case .fitFailed(let status): "the model could not be fitted: \(status)"
+        }
+    }
+
+    public var rpcError: RPCError {
+        switch self {
+        case .accountNotFound: RPCError(code: .notFound, message: self.description)
+        case .badEntry: RPCError(code: .internalError, message: self.description)
+        case .fitFailed: RPCError(code: .failedPrecondition, message: self.description)
+        }
+    }
+}
+
+/// Exact decimal text without locale surprises.
+enum DecimalText {
+    static let posix = Locale(identifier: "en_US_POSIX")
+    static func format(_ value: Decimal) -> String { NSDecimalNumber(decimal: value).description(withLocale: posix) }
+    static func parse(_ text: String) -> Decimal { Decimal(string: text, locale: posix) ?? 0 }
+}
+
+extension Array {
+    subscript(safe index: Int) -> Element? { self.indices.contains(index) ? self[index] : nil }
+}
