@@ -140,11 +140,11 @@ func daysAgo(_ days: Double) -> Date { now.addingTimeInterval(-days * 86_400) }
         return entries
     }
 
-    @Test func anEligibleShopGetsAModelCardAndPredictionsThatFollowNewOrders() async throws {
+    @Test(arguments: [11, 12, 13, 14]) func anEligibleShopGetsAModelCardAndPredictionsThatFollowNewOrders(seed: UInt64) async throws {
         let fixture = StoreFixture()
         defer { fixture.remove() }
         let store = try fixture.open()
-        let entries = Self.simulatedShop()
+        let entries = Self.simulatedShop(seed: seed)
         for start in stride(from: 0, to: entries.count, by: 1_000) {
             try await store.apply(Array(entries[start..<min(entries.count, start + 1_000)]))
         }
