@@ -182,11 +182,13 @@ public final class PredictiveStore: LogApplier, Sendable {
 
     // MARK: Status and fitting
 
-    /// The account's eligibility and model card as of its last fit (at start, daily, or
-    /// ``fit(accountID:now:)``); checked now if it never was.
+    /// The account's eligibility and model card. An account with a model answers from its last
+    /// fit (at start, daily, or ``fit(accountID:now:)``); any other is checked now, and fitted at
+    /// once if it has become eligible (say, once the log has been read up to date after a start).
     public func status(accountID: UInt64, now: Date) async throws -> PredictiveStatus {
-        if let known = self.statuses.withLock({ $0[accountID] }) { return known }
+        if let known = self.statuses.withLock({ $0[accountID] }), known.model != nil { return known }
         let (status, _) = try await self.eligibility(accountID: accountID, now: now)
+        if status.eligible { return try await self.fit(accountID: accountID, now: now) }
         self.statuses.withLock { $0[accountID] = status }
         return status
     }
@@ -229,15 +231,21 @@ public final class PredictiveStore: LogApplier, Sendable {
         return status
     }
 
-    /// Fits every account the store knows (at start and daily); returns how many have a model.
-    @discardableResult
-    public func fitAll(now: Date) async throws -> Int {
+    /// Fits every account the store knows (at start and daily). An account whose fit fails keeps
+    /// its previous model and does not stop the others; its error is in `failures`.
+    public func fitAll(now: Date) async throws -> (fitted: Int, failures: [UInt64: String]) {
         let accounts = try await self.database.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM accounts ORDER BY id") }
         var fitted = 0
+        var failures: [UInt64: String] = [:]
         for id in accounts {
-            if try await self.fit(accountID: UInt64(bitPattern: id), now: now).model != nil { fitted += 1 }
+            let account = UInt64(bitPattern: id)
+            do {
+                if try await self.fit(accountID: account, now: now).model != nil { fitted += 1 }
+            } catch {
+                failures[account] = "\(error)"
+            }
         }
-        return fitted
+        return (fitted, failures)
     }
 
     static func fitModel(

@@ -43,8 +43,15 @@ struct Serve: AsyncParsableCommand {
         guard let durability = Durability(rawValue: durabilityName) else {
             throw ValidationError("unknown durability \"\(durabilityName)\" (full or normal)")
         }
-        let hours = self.refitHours ?? environment["SEXTANT_PREDICTIVE_REFIT_HOURS"].flatMap(Double.init) ?? 24
+        var hours = 24.0
+        if let given = self.refitHours {
+            hours = given
+        } else if let text = environment["SEXTANT_PREDICTIVE_REFIT_HOURS"], !text.isEmpty {
+            guard let value = Double(text) else { throw ValidationError("SEXTANT_PREDICTIVE_REFIT_HOURS: a number of hours, not \"\(text)\"") }
+            hours = value
+        }
         guard hours > 0, hours <= 24 * 30 else { throw ValidationError("refit-hours: between 0 and 720, not \(hours)") }
+        let refitInterval = Duration.milliseconds(Int64(hours * 3_600_000))
         let store = try PredictiveStore(path: settings.dataDirectory + "/predictive.sqlite", durability: durability)
         let logger = settings.logger
         try await LogConsumerHost(settings: settings, serviceName: PredictiveService.serviceName).run(
@@ -56,12 +63,15 @@ struct Serve: AsyncParsableCommand {
                 try? await Task.sleep(for: .seconds(5))
                 while !Task.isCancelled {
                     do {
-                        let fitted = try await store.fitAll(now: Date())
-                        logger.info("fitted CLV models", metadata: ["accounts-with-a-model": "\(fitted)"])
+                        let round = try await store.fitAll(now: Date())
+                        logger.info("fitted CLV models", metadata: ["accounts-with-a-model": "\(round.fitted)"])
+                        for (account, failure) in round.failures {
+                            logger.warning("CLV fit failed", metadata: ["account": "\(account)", "error": "\(failure)"])
+                        }
                     } catch {
                         logger.warning("CLV refit failed", metadata: ["error": "\(error)"])
                     }
-                    try? await Task.sleep(for: .seconds(hours * 3_600))
+                    try? await Task.sleep(for: refitInterval)
                 }
             }])
     }

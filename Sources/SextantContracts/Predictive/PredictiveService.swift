@@ -92,7 +92,8 @@ public struct ModelCard: Codable, Sendable, Hashable {
     /// The historical range: the first and last day of the orders it was fitted on.
     public var historyFirstDay: String
     public var historyLastDay: String
-    /// The prediction range: the days after `historyLastDay` the predictions cover.
+    /// The prediction range: how many days after the day a profile's prediction is asked for it
+    /// covers.
     public var horizonDays: UInt32
     /// "bgnbd" or "modified-bgnbd" (which one judged one-time buyers better on the holdout).
     public var purchaseModel: String
