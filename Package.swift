@@ -462,7 +462,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "Ingest", "Billing", "Insights", "Attribution", "SextantContracts", "SextantRPC", "SextantRPCNIO",
+                "Gateway", "Ingest", "Billing", "Insights", "Attribution", "PredictiveService", "SextantContracts", "SextantRPC", "SextantRPCNIO",
                 "SextantStore", "SextantTesting", "SextantWire",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -90,6 +90,7 @@ struct Serve: AsyncParsableCommand {
         let billing = try downstream(.billing)
         let insights = try downstream(.insights)
         let attribution = try downstream(.attribution)
+        let predictive = try downstream(.predictive)
         let readinessNames = (value(self.readiness, "SEXTANT_GATEWAY_READINESS") ?? "ingest,attribution,insights,predictive,billing")
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         var targets: [ReadinessTarget] = []
@@ -99,13 +100,13 @@ struct Serve: AsyncParsableCommand {
             case "billing": targets.append(ReadinessTarget(service: billing, progressService: BillingService.serviceName))
             case "attribution": targets.append(ReadinessTarget(service: attribution, progressService: AttributionService.serviceName))
             case "insights": targets.append(ReadinessTarget(service: insights, progressService: InsightsService.serviceName))
-            case "predictive": targets.append(ReadinessTarget(service: try downstream(.predictive), progressService: "sextant.predictive.v1.Predictive"))
+            case "predictive": targets.append(ReadinessTarget(service: predictive, progressService: PredictiveService.serviceName))
             default: throw ValidationError("readiness: unknown service \"\(name)\" (ingest, attribution, insights, predictive, billing)")
             }
         }
 
         let api = GatewayAPI(
-            keys: keys, backends: GatewayBackends(ingest: ingest, billing: billing, insights: insights, attribution: attribution, readiness: targets),
+            keys: keys, backends: GatewayBackends(ingest: ingest, billing: billing, insights: insights, attribution: attribution, predictive: predictive, readiness: targets),
             limiter: RateLimiter(configuration: limits), logger: Logger(label: "sextant.gateway.http"))
         let app = Application(
             router: api.router(),

@@ -51,14 +51,19 @@ public struct GatewayBackends: Sendable {
     public var insights: Downstream
     /// The dashboard's "View report" rows.
     public var attribution: Downstream
+    /// Predicted CLV.
+    public var predictive: Downstream
     /// Every service readiness reports on, in order (any of the above included).
     public var readiness: [ReadinessTarget]
 
-    public init(ingest: Downstream, billing: Downstream, insights: Downstream, attribution: Downstream, readiness: [ReadinessTarget]) {
+    public init(
+        ingest: Downstream, billing: Downstream, insights: Downstream, attribution: Downstream, predictive: Downstream, readiness: [ReadinessTarget]
+    ) {
         self.ingest = ingest
         self.billing = billing
         self.insights = insights
         self.attribution = attribution
+        self.predictive = predictive
         self.readiness = readiness
     }
 }

@@ -42,6 +42,8 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let deadlineExceeded = Code(rawValue: "deadline_exceeded")
         /// A downstream service does not implement the call (an older version).
         public static let notImplemented = Code(rawValue: "not_implemented")
+        /// The account's plan does not include the feature (predicted CLV needs Marketing Analytics).
+        public static let planRequired = Code(rawValue: "plan_required")
         /// Anything else; the details are in the gateway's log, not in the response.
         public static let `internal` = Code(rawValue: "internal")
     }

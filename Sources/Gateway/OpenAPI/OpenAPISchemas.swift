@@ -198,6 +198,39 @@ enum OpenAPISchemas {
                     "product_id": string, "product_name": string, "quantity": type("number"), "price": type("number"), "revenue": ref("Money"),
                     "rule": enumeration(CustomerHubJSON.rules.values.sorted()), "interaction_position": integer, "interaction_time": time,
                 ], required: ["order_position", "item_position", "time", "product_id", "revenue", "rule", "interaction_position"]),
+            "RangedNumber": nullable(object(["value": type("number"), "low": nullable(type("number")), "high": nullable(type("number"))], required: ["value", "low", "high"],
+                description: "A prediction and its 90% range (the model parameters' uncertainty only); the range is null when the fit gave no covariance.")),
+            "RangedMoney": nullable(object(["value": ref("Money"), "low": nullable(ref("Money")), "high": nullable(ref("Money"))], required: ["value", "low", "high"])),
+            "CLVStatus": object(
+                [
+                    "account_id": integer, "eligible": boolean, "missing": array(string), "customers_with_orders": integer,
+                    "first_order_day": nullable(string), "last_order_day": nullable(string),
+                    "model": nullable(object(
+                        [
+                            "fitted_at": time, "history": ref("DayRange"), "horizon_days": integer,
+                            "purchase_model": enumeration(["bgnbd", "modified-bgnbd"]), "choice_reason": string, "fit_status": string,
+                            "spend_fit_status": string, "log_likelihood": nullable(type("number")),
+                            "parameters": array(object(["name": string, "value": type("number"), "standard_error": nullable(type("number"))], required: ["name", "value"])),
+                            "customers": integer, "repeat_customers": integer,
+                            "holdout": object([
+                                "days": integer, "mean_absolute_error": nullable(type("number")), "predicted_total": nullable(type("number")),
+                                "actual_total": integer,
+                            ]),
+                            "examples": array(object(["rule": integer, "description": string, "profile_id": integer], required: ["rule", "profile_id"])),
+                        ], required: ["fitted_at", "history", "purchase_model", "parameters", "examples"])),
+                ], required: ["account_id", "eligible", "missing", "customers_with_orders", "model"],
+                description: "Eligibility names each missing requirement; the model is null until an eligible account is fitted."),
+            "ProfileCLV": object(
+                [
+                    "account_id": integer, "profile_id": integer, "currency": string, "historic_orders": integer, "historic_clv": ref("Money"),
+                    "first_order_day": nullable(string), "last_order_day": nullable(string), "predicted": boolean, "horizon_days": integer,
+                    "predicted_clv": ref("RangedMoney"), "total_clv": ref("RangedMoney"), "predicted_orders": ref("RangedNumber"),
+                    "average_order_value": ref("RangedMoney"), "average_days_between_orders": nullable(type("number")),
+                    "expected_next_order": nullable(object(["value": time, "low": nullable(time), "high": nullable(time)])),
+                    "probability_alive": ref("RangedNumber"), "churn_probability": ref("RangedNumber"),
+                    "churn_band": nullable(enumeration(["low", "medium", "high"])),
+                ], required: ["account_id", "profile_id", "currency", "historic_orders", "historic_clv", "predicted"],
+                description: "Predictions are null while the account has no model (predicted is false)."),
             "AttributedProductPage": object(
                 [
                     "account_id": integer, "period": ref("DayRange"), "time_zone": string, "products": array(ref("AttributedProduct")),

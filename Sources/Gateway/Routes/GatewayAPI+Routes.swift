@@ -126,6 +126,14 @@ extension GatewayAPI {
                     parameter("page_token", "The previous page's next_page_token"),
                   ]) { try await api.customerHubAttributedProducts($0) },
 
+            // Predicted CLV (Marketing Analytics)
+            route(.get, "/accounts/{accountID}/clv", "getCLVModel", "clv", "Get the account's CLV eligibility and model card",
+                  .roles(Self.readers), response: "CLVStatus") { try await api.getCLVModel($0) },
+            route(.post, "/accounts/{accountID}/clv/fit", "fitCLVModel", "clv", "Fit the account's CLV model now",
+                  .roles([.admin]), response: "CLVStatus") { try await api.fitCLVModel($0) },
+            route(.get, "/accounts/{accountID}/profiles/{profileID}/clv", "getProfileCLV", "clv", "Get a profile's historic and predicted CLV",
+                  .roles(Self.readers), response: "ProfileCLV") { try await api.getProfileCLV($0) },
+
             route(.get, "/billing/tiers", "listTiers", "billing", "List the plans and Marketing Analytics tiers", .roles(Self.anyKey),
                   response: "TierList") { try await api.listTiers($0) },
         ]

@@ -13,7 +13,8 @@ enum FakeBilling {
         currency: "USD", emailPlanMonthlyPriceMinor: 2_000,
         tiers: [TierInfo(activeProfileLimit: 13_500, monthlyPriceMinor: 10_000), TierInfo(activeProfileLimit: 25_000, monthlyPriceMinor: 15_000)])
 
-    static func router(accountExists: @escaping @Sendable (UInt64) async -> Bool) -> RPCRouter {
+    /// - Parameter marketingAnalytics: what the entitlements say of every account's plan.
+    static func router(accountExists: @escaping @Sendable (UInt64) async -> Bool, marketingAnalytics: Bool = true) -> RPCRouter {
         var router = RPCRouter()
         @Sendable func check(_ accountID: UInt64) async throws {
             guard await accountExists(accountID) else { throw RPCError(code: .notFound, message: "account \(accountID) does not exist") }
@@ -52,7 +53,9 @@ enum FakeBilling {
         })
         router.register(BillingService.getEntitlements, unary: { request, _ in
             try await check(request.accountID)
-            return EntitlementsView(accountID: request.accountID, marketingAnalytics: false, features: [], customMetricLimit: 1)
+            return EntitlementsView(
+                accountID: request.accountID, marketingAnalytics: marketingAnalytics, features: marketingAnalytics ? ["marketing_analytics"] : [],
+                customMetricLimit: marketingAnalytics ? 50 : 1)
         })
         router.register(BillingService.listTiers, unary: { _, _ in tiers })
         router.register(BillingService.progress, unary: { _, _ in

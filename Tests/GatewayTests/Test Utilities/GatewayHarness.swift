@@ -6,6 +6,7 @@ import HummingbirdTesting
 import Ingest
 import Insights
 import Attribution
+import PredictiveService
 import NIOCore
 import SextantContracts
 import SextantRPC
@@ -30,6 +31,7 @@ final class GatewayHarness: Sendable {
     let ingestStore: IngestStore
     let insightsStore: InsightsStore
     let attributionStore: AttributionStore
+    let predictiveStore: PredictiveStore
     /// The insights router's "now".
     let now: Date
     let keys: APIKeyStore
@@ -76,11 +78,16 @@ final class GatewayHarness: Sendable {
         let attribution = Downstream(
             name: "attribution-service", client: RPCClient(transport: InProcessTransport(server: attributionServer, caller: .gateway)),
             deadline: deadline)
+        self.predictiveStore = try PredictiveStore(path: self.directory + "/predictive.sqlite", durability: .normal)
+        let predictiveServer = RPCServer(router: PredictiveService.router(store: self.predictiveStore, progress: noProgress, now: { now }))
+        let predictive = Downstream(
+            name: "predictive-service", client: RPCClient(transport: InProcessTransport(server: predictiveServer, caller: .gateway)),
+            deadline: deadline)
         let clock = self.clock
         self.api = GatewayAPI(
             keys: self.keys,
             backends: GatewayBackends(
-                ingest: ingest, billing: billing, insights: insights, attribution: attribution,
+                ingest: ingest, billing: billing, insights: insights, attribution: attribution, predictive: predictive,
                 readiness: [ReadinessTarget(service: ingest, progressService: nil), ReadinessTarget(service: billing, progressService: BillingService.serviceName)]),
             limiter: RateLimiter(configuration: rateLimits, clock: { clock.now }),
             configuration: configuration)
@@ -88,7 +95,7 @@ final class GatewayHarness: Sendable {
 
     deinit { try? FileManager.default.removeItem(atPath: self.directory) }
 
-    /// Insights and attribution apply everything the ingest log holds now.
+    /// Insights, attribution and predictive apply everything the ingest log holds now.
     func syncReports() async throws {
         var position = try await self.insightsStore.appliedPosition()
         while true {
@@ -96,6 +103,7 @@ final class GatewayHarness: Sendable {
             guard let last = entries.last else { break }
             try await self.insightsStore.apply(entries)
             try await self.attributionStore.apply(entries)
+            try await self.predictiveStore.apply(entries)
             position = last.position
         }
     }
