@@ -210,7 +210,7 @@ public final class PredictiveStore: LogApplier, Sendable {
         let status = PredictiveStatus(
             accountID: accountID, eligible: missing.isEmpty, missing: missing, customersWithOrders: UInt64(facts.customersWithOrders),
             firstOrderDay: facts.firstOrderDay.map(Self.dayText), lastOrderDay: facts.lastOrderDay.map(Self.dayText),
-            model: self.models.withLock { $0[accountID]?.card })
+            model: self.models.withLock { $0[accountID]?.card }, currency: account.currency)
         return (status, (accumulator, account, today))
     }
 
@@ -304,8 +304,33 @@ public final class PredictiveStore: LogApplier, Sendable {
             parameters: parameters, customers: UInt64(summaries.count), repeatCustomers: UInt64(spendData.customers),
             holdoutDays: UInt32(holdoutDays), holdoutMeanAbsoluteError: chosenReport.meanAbsoluteError,
             holdoutPredictedTotal: chosenReport.predictedTotal, holdoutActualTotal: Int64(chosenReport.actualTotal), examples: examples)
-        return FittedModel(scorer: scorer, card: card)
+        // The distribution: every customer scored with the new model.
+        var fittedCard = card
+        let inputs = records.compactMap { ProfileInput(record: $0, asOfDay: today, currencyMinorUnits: exponent) }
+        let predictions = scorer.scoreAll(inputs, asOf: now)
+        var unit: Int64 = 1
+        for _ in 0..<exponent { unit *= 10 }
+        let edges = Self.clvBucketEdges.map { $0 * unit }
+        var counts = [UInt64](repeating: 0, count: edges.count)
+        var bands: [UInt64] = [0, 0, 0]
+        for prediction in predictions {
+            let minor = MinorUnits.saturating(prediction.predictedCLV.value, currency: account.currency)
+            counts[max(0, (edges.lastIndex { $0 <= minor }) ?? 0)] += 1
+            switch prediction.churnBand {
+            case .low: bands[0] += 1
+            case .medium: bands[1] += 1
+            case .high: bands[2] += 1
+            }
+        }
+        fittedCard.clvBuckets = edges.indices.map { index in
+            CLVBucket(fromMinor: edges[index], toMinor: index + 1 < edges.count ? edges[index + 1] : nil, customers: counts[index])
+        }
+        fittedCard.churnBands = bands
+        return FittedModel(scorer: scorer, card: fittedCard)
     }
+
+    /// Lower bounds of the predicted-CLV buckets, in whole currency units.
+    static let clvBucketEdges: [Int64] = [0, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000]
 
     // MARK: One profile
 

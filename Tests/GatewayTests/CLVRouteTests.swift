@@ -97,6 +97,10 @@ import Testing
             let model = try #require(fit.json["model"])
             #expect(model["parameters"]?.arrayValue.count == 7, "\(model)")
             #expect(model["horizon_days"] == 365 && model["history"]?["end"] != nil)
+            #expect(model["clv_distribution"]?.arrayValue.count == 10)
+            #expect(model["clv_distribution"]?[1]?["from"] == ["amount_minor": 1_000, "currency": "USD", "amount": "10.00"])
+            let bands = ["low", "medium", "high"].compactMap { model["churn_bands"]?[$0]?.numberValue }
+            #expect(bands.count == 3 && bands.reduce(0, +) == model["customers"]?.numberValue)
             let examples = model["examples"]?.arrayValue ?? []
             #expect(!examples.isEmpty, "\(model)")
 

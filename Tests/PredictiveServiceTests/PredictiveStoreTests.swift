@@ -162,6 +162,11 @@ func daysAgo(_ days: Double) -> Date { now.addingTimeInterval(-days * 86_400) }
         #expect(card.horizonDays == 365 && card.logLikelihood.map { $0 < 0 } == true)
         // The five rules each found a customer in a shop this size, in rule order.
         #expect(card.examples.map(\.rule) == [1, 2, 3, 4, 5], "\(card.examples)")
+        // Every customer is in one CLV bucket and one churn band.
+        #expect(card.clvBuckets.count == 10 && card.clvBuckets.first?.fromMinor == 0 && card.clvBuckets.last?.toMinor == nil)
+        #expect(card.clvBuckets.reduce(0) { $0 + $1.customers } == card.customers)
+        #expect(card.churnBands.count == 3 && card.churnBands.reduce(0, +) == card.customers)
+        #expect(zip(card.clvBuckets, card.clvBuckets.dropFirst()).allSatisfy { $0.toMinor == $1.fromMinor })
         #expect(try await store.status(accountID: 1, now: now) == status)
 
         // A frequent customer: predictions with ranges around their values.

@@ -19,9 +19,12 @@ public struct Downstream: Sendable {
     }
 
     /// One unary call with the deadline; failures become ``APIError``s (see ``APIError/fromRPC(_:service:notFound:)``).
-    func call<I, O>(_ method: RPCMethod<I, O>, _ request: I, notFound: APIError.Code = .notFound) async throws(APIError) -> O {
+    /// `deadline` replaces the service's for calls known to take long (a model fit).
+    func call<I, O>(
+        _ method: RPCMethod<I, O>, _ request: I, notFound: APIError.Code = .notFound, deadline: Duration? = nil
+    ) async throws(APIError) -> O {
         do {
-            return try await self.unaryWithDeadline(method, request)
+            return try await self.unaryWithDeadline(method, request, deadline: deadline ?? self.deadline)
         } catch let error as RPCError {
             throw APIError.fromRPC(error, service: self.name, notFound: notFound)
         } catch is CancellationError {
@@ -32,9 +35,9 @@ public struct Downstream: Sendable {
     }
 
     /// The raw call with the deadline (sent to the service and enforced here); throws `RPCError`.
-    func unaryWithDeadline<I, O>(_ method: RPCMethod<I, O>, _ request: I) async throws -> O {
+    func unaryWithDeadline<I, O>(_ method: RPCMethod<I, O>, _ request: I, deadline: Duration? = nil) async throws -> O {
         let client = self.client
-        let deadline = self.deadline
+        let deadline = deadline ?? self.deadline
         // A little grace past the call's own deadline, so the transport's answer (with the
         // server's message) normally wins; the hard limit only catches transports that hang.
         return try await Deadline.run(within: deadline + .milliseconds(250)) {

@@ -7,14 +7,18 @@ extension GatewayAPI {
     /// `GET /api/v1/accounts/{accountID}/clv`: eligibility and the model card.
     func getCLVModel(_ call: RouteCall) async throws -> APIResponse {
         try await self.requireMarketingAnalytics(call.accountID)
-        let status = try await self.backends.predictive.call(PredictiveService.status, AccountRef(accountID: call.accountID), notFound: .accountNotFound)
+        // An eligible account without a model yet is fitted by this call.
+        let status = try await self.backends.predictive.call(
+            PredictiveService.status, AccountRef(accountID: call.accountID), notFound: .accountNotFound, deadline: Self.fitDeadline)
         return APIResponse(.ok, CLVJSON.json(status))
     }
 
     /// `POST /api/v1/accounts/{accountID}/clv/fit`: fits the account's model now.
     func fitCLVModel(_ call: RouteCall) async throws -> APIResponse {
         try await self.requireMarketingAnalytics(call.accountID)
-        let status = try await self.backends.predictive.call(PredictiveService.fit, AccountRef(accountID: call.accountID), notFound: .accountNotFound)
+        // A fit takes seconds for a large account (about 1 s per million customers in release).
+        let status = try await self.backends.predictive.call(
+            PredictiveService.fit, AccountRef(accountID: call.accountID), notFound: .accountNotFound, deadline: Self.fitDeadline)
         return APIResponse(.ok, CLVJSON.json(status))
     }
 
@@ -26,6 +30,9 @@ extension GatewayAPI {
             PredictiveService.profile, ProfileCLVRequest(accountID: call.accountID, profileID: profileID), notFound: .accountNotFound)
         return APIResponse(.ok, CLVJSON.json(clv))
     }
+
+    /// How long `POST …/clv/fit` waits for the fit.
+    static let fitDeadline: Duration = .seconds(120)
 
     /// Predicted CLV is part of Marketing Analytics (PRODUCT.md 6): billing-service says whether
     /// the account's plan has it.
@@ -72,11 +79,11 @@ enum CLVJSON {
             "customers_with_orders": .uint(status.customersWithOrders),
             "first_order_day": status.firstOrderDay.map { .string($0) } ?? .null,
             "last_order_day": status.lastOrderDay.map { .string($0) } ?? .null,
-            "model": status.model.map(self.json) ?? .null,
+            "model": status.model.map { self.json($0, currency: status.currency) } ?? .null,
         ])
     }
 
-    static func json(_ card: ModelCard) -> JSONValue {
+    static func json(_ card: ModelCard, currency: String) -> JSONValue {
         .object([
             "fitted_at": .date(card.fittedAt),
             "history": .object(["start": .string(card.historyFirstDay), "end": .string(card.historyLastDay)]),
@@ -96,6 +103,14 @@ enum CLVJSON {
                 "actual_total": .int(card.holdoutActualTotal),
             ]),
             "examples": .array(card.examples.map { .object(["rule": .uint(UInt64($0.rule)), "description": .string($0.description), "profile_id": .uint($0.profileID)]) }),
+            "clv_distribution": .array(card.clvBuckets.map { bucket in
+                .object([
+                    "from": MoneyJSON.json(minor: bucket.fromMinor, currency: currency),
+                    "to": bucket.toMinor.map { MoneyJSON.json(minor: $0, currency: currency) } ?? .null,
+                    "customers": .uint(bucket.customers),
+                ])
+            }),
+            "churn_bands": .object(Dictionary(uniqueKeysWithValues: zip(["low", "medium", "high"], card.churnBands).map { ($0.0, JSONValue.uint($0.1)) })),
         ])
     }
 

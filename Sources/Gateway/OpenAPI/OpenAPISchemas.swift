@@ -217,6 +217,8 @@ enum OpenAPISchemas {
                                 "actual_total": integer,
                             ]),
                             "examples": array(object(["rule": integer, "description": string, "profile_id": integer], required: ["rule", "profile_id"])),
+                            "clv_distribution": array(object(["from": ref("Money"), "to": nullable(ref("Money")), "customers": integer], required: ["from", "to", "customers"])),
+                            "churn_bands": object(["low": integer, "medium": integer, "high": integer]),
                         ], required: ["fitted_at", "history", "purchase_model", "parameters", "examples"])),
                 ], required: ["account_id", "eligible", "missing", "customers_with_orders", "model"],
                 description: "Eligibility names each missing requirement; the model is null until an eligible account is fitted."),

@@ -86,6 +86,23 @@ public struct ExampleProfile: Codable, Sendable, Hashable {
     enum CodingKeys: Int, CodingKey { case rule = 1, description, profileID }
 }
 
+/// How many customers fall in one range of predicted CLV.
+public struct CLVBucket: Codable, Sendable, Hashable {
+    /// Lower bound, inclusive, in minor units.
+    public var fromMinor: Int64
+    /// Upper bound, exclusive; absent for the last bucket.
+    public var toMinor: Int64?
+    public var customers: UInt64
+
+    public init(fromMinor: Int64, toMinor: Int64?, customers: UInt64) {
+        self.fromMinor = fromMinor
+        self.toMinor = toMinor
+        self.customers = customers
+    }
+
+    enum CodingKeys: Int, CodingKey { case fromMinor = 1, toMinor, customers }
+}
+
 /// What the account's current model is and how well it did.
 public struct ModelCard: Codable, Sendable, Hashable {
     public var fittedAt: Date
@@ -114,6 +131,10 @@ public struct ModelCard: Codable, Sendable, Hashable {
     public var holdoutPredictedTotal: Double?
     public var holdoutActualTotal: Int64
     public var examples: [ExampleProfile]
+    /// Every customer with orders, scored at the fit: predicted CLV by bucket, and the number in
+    /// each churn band (low, medium, high).
+    public var clvBuckets: [CLVBucket] = []
+    public var churnBands: [UInt64] = []
 
     public init(
         fittedAt: Date, historyFirstDay: String, historyLastDay: String, horizonDays: UInt32, purchaseModel: String, choiceReason: String,
@@ -143,7 +164,7 @@ public struct ModelCard: Codable, Sendable, Hashable {
     enum CodingKeys: Int, CodingKey {
         case fittedAt = 1, historyFirstDay, historyLastDay, horizonDays, purchaseModel, choiceReason, fitStatus, logLikelihood
         case spendFitStatus, parameters, customers, repeatCustomers, holdoutDays, holdoutMeanAbsoluteError, holdoutPredictedTotal
-        case holdoutActualTotal, examples
+        case holdoutActualTotal, examples, clvBuckets, churnBands
     }
 }
 
@@ -158,8 +179,13 @@ public struct PredictiveStatus: Codable, Sendable, Hashable {
     public var lastOrderDay: String?
     /// Absent until an eligible account's first fit.
     public var model: ModelCard?
+    /// The account's currency: the model card's money is in its minor units.
+    public var currency: String
 
-    public init(accountID: UInt64, eligible: Bool, missing: [String], customersWithOrders: UInt64, firstOrderDay: String?, lastOrderDay: String?, model: ModelCard?) {
+    public init(
+        accountID: UInt64, eligible: Bool, missing: [String], customersWithOrders: UInt64, firstOrderDay: String?, lastOrderDay: String?,
+        model: ModelCard?, currency: String
+    ) {
         self.accountID = accountID
         self.eligible = eligible
         self.missing = missing
@@ -167,9 +193,10 @@ public struct PredictiveStatus: Codable, Sendable, Hashable {
         self.firstOrderDay = firstOrderDay
         self.lastOrderDay = lastOrderDay
         self.model = model
+        self.currency = currency
     }
 
-    enum CodingKeys: Int, CodingKey { case accountID = 1, eligible, missing, customersWithOrders, firstOrderDay, lastOrderDay, model }
+    enum CodingKeys: Int, CodingKey { case accountID = 1, eligible, missing, customersWithOrders, firstOrderDay, lastOrderDay, model, currency }
 }
 
 public struct ProfileCLVRequest: Codable, Sendable, Hashable {
