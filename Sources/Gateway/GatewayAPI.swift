@@ -40,6 +40,7 @@ public struct GatewayAPI: Sendable {
         router.add(middleware: JSONErrorMiddleware())
         StatusPage.register(on: router)
         CustomerHubPage.register(on: router)
+        CLVPage.register(on: router)
         for route in self.routes {
             let api = self
             router.on(RouterPath(route.routerPath), method: route.method) { request, context in

@@ -94,7 +94,7 @@ import Testing
         let (base, httpPort) = try Self.freePorts()
         let up = try await ServiceProcess.start(
             "sextant",
-            arguments: ["up", "--no-build", "--demo", "--demo-profiles", "300", "--data-dir", directory, "--base-port", "\(base)", "--http-port", "\(httpPort)"],
+            arguments: ["up", "--no-build", "--demo", "--demo-profiles", "1500", "--data-dir", directory, "--base-port", "\(base)", "--http-port", "\(httpPort)"],
             timeout: .seconds(300), marker: "sextant listening on ")
         defer { Self.killEverything(up, directory: directory) }
         let api = "http://127.0.0.1:\(httpPort)/api/v1"
@@ -110,7 +110,7 @@ import Testing
         let usage = try await Self.request("GET", usageURL, key: key)
         #expect(usage.status == 200, "\(usage.json)")
         let active = usage.json["active_profiles"] as? Int ?? -1
-        #expect(active > 0 && active <= 300, "\(usage.json)")
+        #expect(active > 0 && active <= 1_500, "\(usage.json)")
         #expect(try await Self.request("GET", usageURL, key: nil).status == 401)
         #expect(try await Self.request("GET", "\(api)/openapi.json", key: nil).status == 200)
 
@@ -140,6 +140,9 @@ import Testing
 
         // The Customer Hub page in a real browser, with a read-only key, shows the API's numbers.
         try await Self.checkCustomerHubPage(httpPort: httpPort, accountID: accountID, adminKey: key)
+
+        // The demo shop is eligible for predicted CLV; the CLV page shows the API's numbers.
+        try await Self.checkCLVPage(httpPort: httpPort, accountID: accountID, adminKey: key)
 
         // billing-service is killed: a clear 503, fast, then the same answer once `up` restarts it.
         let pidText = try String(contentsOfFile: directory + "/logs/billing-service.pid", encoding: .utf8)
@@ -290,6 +293,54 @@ import Testing
         let size = (try FileManager.default.attributesOfItem(atPath: screenshot)[.size] as? Int) ?? 0
         #expect(size > 10_000, "the screenshot is \(size) bytes")
         print("Customer Hub screenshot: \(screenshot)")
+    }
+
+    /// Opens `/clv` in headless Chromium with a read-only key: the model card, distribution, churn
+    /// bands, example profiles and a looked-up profile equal the API's answers; saves a screenshot.
+    static func checkCLVPage(httpPort: Int, accountID: Int, adminKey: String) async throws {
+        let browser = try HeadlessChromium.find()
+        let base = "http://127.0.0.1:\(httpPort)"
+        let created = try await Self.request(
+            "POST", "\(base)/api/v1/accounts/\(accountID)/keys", key: adminKey, body: #"{"role": "read-only", "name": "clv browser test"}"#)
+        let reader = try #require(created.json["secret"] as? String)
+        // The status call fits an eligible account that has no model yet.
+        let status = try await Self.request("GET", "\(base)/api/v1/accounts/\(accountID)/clv", key: reader)
+        #expect(status.status == 200 && status.json["eligible"] as? Bool == true, "\(status.json)")
+        let card = try #require(status.json["model"] as? [String: Any], "\(status.json)")
+        let examples = try #require(card["examples"] as? [[String: Any]])
+        #expect(examples.count == 5, "\(examples)")
+        let lookedUp = try #require(examples.first?["profile_id"] as? Int)
+
+        let page = RenderedPage(html: try await browser.dom("\(base)/clv#key=\(reader)&profile=\(lookedUp)"))
+        #expect(page.state == "ready", "\(page.texts("error")) \(page.html.prefix(600))")
+        // What the page shows comes from the same fit as this answer (the model card is kept until the next fit).
+        #expect(page.text("value-customers") == DashboardFormat.count(status.json["customers_with_orders"] as! Int))
+        #expect(page.text("value-model") == ((card["purchase_model"] as? String) == "bgnbd" ? "BG/NBD" : "MBG/NBD"))
+        for parameter in card["parameters"] as! [[String: Any]] {
+            let value = (parameter["value"] as! NSNumber).doubleValue
+            #expect(page.text("parameter-\(parameter["name"] as! String)") == String(format: "%.4f", value), "\(parameter)")
+        }
+        let bands = card["churn_bands"] as! [String: Int]
+        for band in ["low", "medium", "high"] {
+            #expect(page.text("band-\(band)") == DashboardFormat.count(bands[band] ?? 0), "\(band)")
+        }
+        // Ten CLV buckets and three churn bands drawn.
+        #expect(page.html.components(separatedBy: "<rect").count - 1 == 13)
+        var expected: [String] = []
+        for example in examples {
+            let clv = try await Self.request("GET", "\(base)/api/v1/accounts/\(accountID)/profiles/\(example["profile_id"] as! Int)/clv", key: reader)
+            let predicted = try #require(clv.json["predicted_clv"] as? [String: Any], "\(clv.json)")
+            expected.append("\(DashboardFormat.money(predicted["value"] as? [String: Any])) (\(DashboardFormat.money(predicted["low"] as? [String: Any])) – \(DashboardFormat.money(predicted["high"] as? [String: Any])))")
+        }
+        #expect(page.texts("example-predicted") == expected)
+        let profile = try await Self.request("GET", "\(base)/api/v1/accounts/\(accountID)/profiles/\(lookedUp)/clv", key: reader)
+        #expect(page.text("profile-historic_clv") == DashboardFormat.money(profile.json["historic_clv"] as? [String: Any]))
+        #expect(page.text("profile-historic_orders") == DashboardFormat.count(profile.json["historic_orders"] as! Int))
+
+        try FileManager.default.createDirectory(atPath: Self.artifactsDirectory, withIntermediateDirectories: true)
+        let screenshot = Self.artifactsDirectory + "/clv-dashboard.png"
+        try await browser.screenshot("\(base)/clv#key=\(reader)&profile=\(lookedUp)", to: screenshot)
+        print("CLV screenshot: \(screenshot)")
     }
 
     /// Where tests leave files for people to look at: `SEXTANT_TEST_ARTIFACTS`, else

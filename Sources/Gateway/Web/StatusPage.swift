@@ -25,7 +25,7 @@ enum StatusPage {
         <body>
         <h1>Sextant</h1>
         <p class="muted">Self-hosted customer analytics. This page shows the suite's status.</p>
-        <p>Dashboards: <a href="/customer-hub">Customer Hub</a> (asks for an API key; a read-only key is enough).</p>
+        <p>Dashboards: <a href="/customer-hub">Customer Hub</a>, <a href="/clv">Predicted CLV</a> (each asks for an API key; a read-only key is enough).</p>
         <table>
           <thead><tr><th>service</th><th>status</th><th>ingest log</th></tr></thead>
           <tbody id="services"><tr><td colspan="3" class="muted">asking…</td></tr></tbody>
