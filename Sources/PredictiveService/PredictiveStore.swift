@@ -182,11 +182,14 @@ public final class PredictiveStore: LogApplier, Sendable {
 
     // MARK: Status and fitting
 
-    /// The account's eligibility and model card. An account with a model answers from its last
-    /// fit (at start, daily, or ``fit(accountID:now:)``); any other is checked now, and fitted at
-    /// once if it has become eligible (say, once the log has been read up to date after a start).
+    /// The account's eligibility and model card. An account with a model (or whose last fit
+    /// failed) answers from its last fit (at start, daily, or ``fit(accountID:now:)``); any other
+    /// is checked now, and fitted at once if it has become eligible (say, once the log has been
+    /// read up to date after a start).
     public func status(accountID: UInt64, now: Date) async throws -> PredictiveStatus {
-        if let known = self.statuses.withLock({ $0[accountID] }), known.model != nil { return known }
+        // Known with a model, or eligible with a fit that failed (it is retried at the next round
+        // or by `fit`, not on every read).
+        if let known = self.statuses.withLock({ $0[accountID] }), known.model != nil || known.eligible { return known }
         let (status, _) = try await self.eligibility(accountID: accountID, now: now)
         if status.eligible { return try await self.fit(accountID: accountID, now: now) }
         self.statuses.withLock { $0[accountID] = status }
@@ -224,7 +227,14 @@ public final class PredictiveStore: LogApplier, Sendable {
             self.statuses.withLock { $0[accountID] = status }
             return status
         }
-        let fitted = try Self.fitModel(accumulator, today: today, account: account, horizonDays: self.horizonDays, now: now, budget: self.fitTimeBudget)
+        let fitted: FittedModel
+        do {
+            fitted = try Self.fitModel(accumulator, today: today, account: account, horizonDays: self.horizonDays, now: now, budget: self.fitTimeBudget)
+        } catch {
+            status.model = self.models.withLock { $0[accountID]?.card }
+            self.statuses.withLock { $0[accountID] = status }
+            throw error
+        }
         self.models.withLock { $0[accountID] = fitted }
         status.model = fitted.card
         self.statuses.withLock { $0[accountID] = status }

@@ -96,6 +96,7 @@ struct UpCommand: AsyncParsableCommand {
             if let demoKey {
                 // The key rides in the fragment, which the browser never sends to the server.
                 say("  Dashboard:  http://\(http)/customer-hub#key=\(demoKey)")
+                say("  CLV:        http://\(http)/clv#key=\(demoKey)")
                 say("  Demo shop admin key:  \(demoKey)")
             } else {
                 say("  Dashboard:  http://\(http)/customer-hub   (asks for an API key; a read-only key is enough)")

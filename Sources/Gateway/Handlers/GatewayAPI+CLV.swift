@@ -31,7 +31,8 @@ extension GatewayAPI {
         return APIResponse(.ok, CLVJSON.json(clv))
     }
 
-    /// How long `POST …/clv/fit` waits for the fit.
+    /// How long `POST …/clv/fit` waits for the fit, and `GET …/clv`, which fits an eligible
+    /// account that has no model yet.
     static let fitDeadline: Duration = .seconds(120)
 
     /// Predicted CLV is part of Marketing Analytics (PRODUCT.md 6): billing-service says whether
