@@ -139,11 +139,18 @@ import Testing
                 #expect(answer.status == .badRequest && answer.errorCode == "invalid_argument", "\(query): \(answer.json)")
                 #expect(answer.json["error"]?["details"]?[0]?["field"]?.stringValue == field, "\(query): \(answer.json)")
             }
-            // Ranges the service refuses: reversed, too long.
-            for query in ["start=2026-11-02&end=2026-11-01", "start=2000-01-01&end=2026-11-01"] {
+            // Ranges refused by their dates alone: reversed, before 2000, too long; each names the field.
+            for (query, field) in [("start=2026-11-02&end=2026-11-01", "end"), ("start=1999-12-31&end=2000-01-05", "start"), ("start=2000-01-01&end=2026-11-01", "end")] {
                 let answer = try await client.send(.get, "/api/v1/customer-hub/dashboard?\(query)", key: reader)
                 #expect(answer.status == .badRequest && answer.errorCode == "invalid_argument", "\(query): \(answer.json)")
+                #expect(answer.json["error"]?["details"]?[0]?["field"]?.stringValue == field, "\(query): \(answer.json)")
             }
+            // The end after today in the account's time zone: insights-service's answer.
+            let future = try await client.send(.get, "/api/v1/customer-hub/dashboard?start=2026-11-01&end=2026-12-31", key: reader)
+            #expect(future.status == .badRequest && future.errorCode == "invalid_argument", "\(future.json)")
+            // The View report has no comparison: compare is not read there.
+            let report = try await client.send(.get, "/api/v1/customer-hub/attributed-products?compare=whatever", key: reader)
+            #expect(report.status == .ok, "\(report.json)")
             let size = try await client.send(.get, "/api/v1/customer-hub/attributed-products?page_size=1001", key: reader)
             #expect(size.status == .badRequest && size.json["error"]?["details"]?[0]?["field"] == "page_size")
             let token = try await client.send(.get, "/api/v1/customer-hub/attributed-products?page_token=garbage", key: reader)

@@ -19,8 +19,7 @@ extension GatewayAPI {
     /// the list and the revenue tile cover the same days.
     func customerHubAttributedProducts(_ call: RouteCall) async throws -> APIResponse {
         let accountID = try Self.keyAccount(call)
-        var request = try Self.dashboardRequest(call, accountID: accountID)
-        request.comparison = .none
+        let request = try Self.dashboardRequest(call, accountID: accountID, readsCompare: false)
         var pageSize: UInt32 = 0
         if let text = call.query("page_size") {
             guard let size = UInt32(text), (1...AttributionService.maximumPageSize).contains(size) else {
@@ -58,8 +57,8 @@ extension GatewayAPI {
 
     /// The dashboard request of the query: `period` (a preset; default `last_30_days`) or `start`
     /// and `end`, and `compare` (default `previous_period`).
-    static func dashboardRequest(_ call: RouteCall, accountID: UInt64) throws(APIError) -> CustomerHubDashboardRequest {
-        let compareText = call.query("compare") ?? "previous_period"
+    static func dashboardRequest(_ call: RouteCall, accountID: UInt64, readsCompare: Bool = true) throws(APIError) -> CustomerHubDashboardRequest {
+        let compareText = readsCompare ? call.query("compare") ?? "previous_period" : "none"
         guard let comparison = CustomerHubJSON.comparisons.first(where: { $0.name == compareText })?.mode else {
             throw APIError.invalidArgument(
                 field: "compare", reason: "must be one of \(CustomerHubJSON.comparisons.map(\.name).joined(separator: ", "))")
@@ -75,6 +74,15 @@ extension GatewayAPI {
             guard let end else { throw APIError.invalidArgument(field: "end", reason: "is required with start") }
             guard let first = Self.localDate(start) else { throw APIError.invalidArgument(field: "start", reason: "must be a day, YYYY-MM-DD") }
             guard let last = Self.localDate(end) else { throw APIError.invalidArgument(field: "end", reason: "must be a day, YYYY-MM-DD") }
+            // The rules that need no account (insights-service checks the end against today).
+            guard first >= LocalDate(year: 2000, month: 1, day: 1) else {
+                throw APIError.invalidArgument(field: "start", reason: "must be 2000-01-01 or later")
+            }
+            guard first <= last else { throw APIError.invalidArgument(field: "end", reason: "is before start (\(start))") }
+            let days = Self.daysBetween(first, last) + 1
+            guard days <= Self.maximumRangeDays else {
+                throw APIError.invalidArgument(field: "end", reason: "the range has \(days) days; at most \(Self.maximumRangeDays)")
+            }
             return CustomerHubDashboardRequest(accountID: accountID, firstDay: first, lastDay: last, comparison: comparison)
         }
         let name = period ?? "last_30_days"
@@ -83,6 +91,17 @@ extension GatewayAPI {
                 field: "period", reason: "must be one of \(CustomerHubJSON.presets.map(\.name).joined(separator: ", ")), or custom with start and end")
         }
         return CustomerHubDashboardRequest(accountID: accountID, preset: preset, comparison: comparison)
+    }
+
+    /// The longest custom range, in days (insights-service's limit, 10 years).
+    static let maximumRangeDays = 3_660
+
+    /// Whole days from `a` to `b`.
+    static func daysBetween(_ a: LocalDate, _ b: LocalDate) -> Int {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        func date(_ d: LocalDate) -> Date { calendar.date(from: DateComponents(year: Int(d.year), month: Int(d.month), day: Int(d.day)))! }
+        return calendar.dateComponents([.day], from: date(a), to: date(b)).day ?? 0
     }
 
     /// "YYYY-MM-DD" as a date that exists in the Gregorian calendar.
