@@ -440,13 +440,6 @@ public enum PredictiveError: Error, Sendable, Hashable, RPCErrorConvertible, Cus
     }
 }
 
-/// Exact decimal text without locale surprises.
-enum DecimalText {
-    static let posix = Locale(identifier: "en_US_POSIX")
-    static func format(_ value: Decimal) -> String { NSDecimalNumber(decimal: value).description(withLocale: posix) }
-    static func parse(_ text: String) -> Decimal { Decimal(string: text, locale: posix) ?? 0 }
-}
-
 extension Array {
     subscript(safe index: Int) -> Element? { self.indices.contains(index) ? self[index] : nil }
 }

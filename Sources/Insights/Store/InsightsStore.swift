@@ -306,10 +306,3 @@ private struct Batch {
         self.hubAccounts.removeAll()
     }
 }
-
-/// Exact decimal text without locale surprises.
-enum DecimalText {
-    static let posix = Locale(identifier: "en_US_POSIX")
-    static func format(_ value: Decimal) -> String { NSDecimalNumber(decimal: value).description(withLocale: posix) }
-    static func parse(_ text: String) -> Decimal { Decimal(string: text, locale: posix) ?? 0 }
-}
