@@ -342,6 +342,8 @@ let package = Package(
                 "PredictiveService",
                 "SextantContracts",
                 "SextantLogFollower",
+                "SextantRPC",
+                "SextantRPCNIO",
                 "SextantService",
                 "SextantStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -44,6 +44,37 @@ public enum PredictiveSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrations.register(3, "conversion-metric") { db in
+            // Custom metrics were not kept before: replay the log so their definitions are read.
+            try db.execute(sql: "UPDATE log_cursor SET position = 0 WHERE id = 1")
+            try db.execute(sql: """
+                -- Every custom metric definition in the log (wire-encoded CustomMetric).
+                CREATE TABLE custom_metrics (
+                    account_id INTEGER NOT NULL,
+                    id INTEGER NOT NULL,
+                    definition BLOB NOT NULL,
+                    PRIMARY KEY (account_id, id)
+                ) WITHOUT ROWID;
+
+                -- Accounts whose settings differ from the defaults (Placed Order, 365 days).
+                -- rebuild_target: the log position up to which a new conversion metric's orders
+                -- must still be re-read (NULL: none pending); rebuild_read: how far that got.
+                CREATE TABLE clv_settings (
+                    account_id INTEGER PRIMARY KEY,
+                    conversion_metric_id INTEGER,
+                    horizon_days INTEGER NOT NULL,
+                    rebuild_target INTEGER,
+                    rebuild_read INTEGER NOT NULL DEFAULT 0
+                );
+
+                -- The last failed fit of an account (cleared by a successful one).
+                CREATE TABLE fit_failures (
+                    account_id INTEGER PRIMARY KEY,
+                    at REAL NOT NULL,
+                    reason TEXT NOT NULL
+                );
+                """)
+        }
         return migrations
     }
 }

@@ -1,6 +1,6 @@
 public import Foundation
 public import GRDB
-public import Predictive
+import Predictive
 public import SextantContracts
 public import SextantRPC
 public import SextantLogFollower
@@ -11,11 +11,14 @@ import Synchronization
 /// predictive-service's state: the orders of every account, kept from the ingest log
 /// (`LogApplier`), and each eligible account's fitted model, kept in memory.
 ///
-/// **What is stored.** Only what the CLV models read: `Placed Order` (its `order_id` — the
-/// event's position when it has none — and `value`), `Cancelled Order` and `Refunded Order`
+/// **What is stored.** Only what the CLV models read: the events of the account's conversion
+/// metric (`Placed Order`, or a custom metric: ``CLVSettings``) as orders (their `order_id` — the
+/// event's position when they have none — and value), `Cancelled Order` and `Refunded Order`
 /// (`order_id`; a refund's `value` is the amount refunded, none: all of it), per profile, in log
-/// order; merges move a profile's orders to the survivor. Cancelled, refunded and zero-value
-/// orders are left out of every figure (the model library's `CustomerSummaryAccumulator`).
+/// order; merges move a profile's orders to the survivor; every custom metric definition.
+/// Cancelled, refunded and zero-value orders are left out of every figure (the model library's
+/// `CustomerSummaryAccumulator`). A new conversion metric re-reads the account's log
+/// (``rebuildPending(read:now:)``).
 ///
 /// **The model is derived state.** ``fit(accountID:now:)`` reads the account's orders, checks
 /// eligibility, runs the holdout check for both purchase models, fits the chosen one and
@@ -28,13 +31,16 @@ import Synchronization
 /// boundary by an hour for part of the year).
 public final class PredictiveStore: LogApplier, Sendable {
     public let database: DatabasePool
-    /// Days the predictions cover.
-    public let horizonDays: Int
     /// The optimiser's time budget per fit.
     public let fitTimeBudget: Duration
-    private let models = Mutex<[UInt64: FittedModel]>([:])
+    let models = Mutex<[UInt64: FittedModel]>([:])
     /// Each account's status as of its last check (a check replays all of its orders).
-    private let statuses = Mutex<[UInt64: PredictiveStatus]>([:])
+    let statuses = Mutex<[UInt64: PredictiveStatus]>([:])
+    /// Accounts whose conversion metric is a custom metric, with its definition. Changed only
+    /// inside a write transaction, and read inside one by ``apply(_:)``.
+    let customConversions: Mutex<[UInt64: CustomMetric]>
+    /// Wakes ``runRebuilds(read:now:onError:)`` when a conversion metric changes.
+    let rebuildWakes = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
 
     struct FittedModel: Sendable {
         var scorer: ProfileScorer
@@ -42,17 +48,23 @@ public final class PredictiveStore: LogApplier, Sendable {
     }
 
     /// Wraps an open database (migrated with ``PredictiveSchema/migrations``).
-    public init(database: DatabasePool, horizonDays: Int = 365, fitTimeBudget: Duration = .seconds(60)) {
+    /// Runs before every fit and fails it by throwing: tests use it to see a failed fit reported.
+    let beforeFit: @Sendable (UInt64) throws -> Void
+
+    public convenience init(database: DatabasePool, fitTimeBudget: Duration = .seconds(60)) throws {
+        try self.init(database: database, fitTimeBudget: fitTimeBudget, beforeFit: { _ in })
+    }
+
+    init(database: DatabasePool, fitTimeBudget: Duration, beforeFit: @escaping @Sendable (UInt64) throws -> Void) throws {
         self.database = database
-        self.horizonDays = horizonDays
         self.fitTimeBudget = fitTimeBudget
+        self.beforeFit = beforeFit
+        self.customConversions = Mutex(try database.read { try Self.loadCustomConversions($0) })
     }
 
     /// Opens (creating and migrating as needed) the database at `path`.
-    public convenience init(path: String, durability: Durability = .full, horizonDays: Int = 365) throws {
-        self.init(
-            database: try SQLiteStore.open(path: path, durability: durability, migrations: PredictiveSchema.migrations),
-            horizonDays: horizonDays)
+    public convenience init(path: String, durability: Durability = .full) throws {
+        try self.init(database: try SQLiteStore.open(path: path, durability: durability, migrations: PredictiveSchema.migrations))
     }
 
     // MARK: LogApplier
@@ -69,6 +81,7 @@ public final class PredictiveStore: LogApplier, Sendable {
             let applied = try LogCursor.read(db)
             var last = applied
             let decoder = WireDecoder()
+            let conversions = self.customConversions.withLock { $0 }
             for entry in entries where entry.position > applied {
                 guard entry.position > last else {
                     throw PredictiveError.badEntry("log entry \(entry.position) follows \(last): positions must increase")
@@ -76,9 +89,7 @@ public final class PredictiveStore: LogApplier, Sendable {
                 last = entry.position
                 switch entry.kind {
                 case .event:
-                    let metric = try LoggedEvent.metric(ofBody: entry.body)
-                    guard let kind = OrderRowKind(metric: metric) else { continue }
-                    try Self.store(try decoder.decode(LoggedEvent.self, from: entry.body), kind: kind, db: db)
+                    try Self.storeIfOrder(entry, conversion: conversions[entry.accountID], decoder: decoder, db: db)
                 case .account:
                     let account = try decoder.decode(Account.self, from: entry.body)
                     try db.execute(
@@ -90,7 +101,12 @@ public final class PredictiveStore: LogApplier, Sendable {
                 case .merge:
                     let merge = try decoder.decode(ProfileMerge.self, from: entry.body)
                     try Self.merge(merge.merged, into: merge.survivor, account: entry.accountID, db: db)
-                case .profile, .customMetric:
+                case .customMetric:
+                    let metric = try decoder.decode(CustomMetric.self, from: entry.body)
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO custom_metrics (account_id, id, definition) VALUES (?, ?, ?)",
+                        arguments: [Int64(bitPattern: entry.accountID), Int64(bitPattern: metric.id), Data(entry.body)])
+                case .profile:
                     break
                 }
             }
@@ -98,7 +114,26 @@ public final class PredictiveStore: LogApplier, Sendable {
         }
     }
 
-    static func store(_ event: LoggedEvent, kind: OrderRowKind, db: Database) throws {
+    /// Stores the event in `entry` if it is an order of the account's conversion metric (the
+    /// custom metric `conversion`, or `Placed Order` when nil), a cancellation or a refund.
+    /// Other events are not decoded.
+    static func storeIfOrder(_ entry: LogEntry, conversion: CustomMetric?, decoder: WireDecoder, db: Database) throws {
+        let metric = try LoggedEvent.metric(ofBody: entry.body)
+        if let kind = OrderRowKind(undoing: metric) {
+            let event = try decoder.decode(LoggedEvent.self, from: entry.body)
+            try Self.store(event, kind: kind, value: event.value, db: db)
+        } else if let conversion {
+            guard conversion.sourceMetrics.contains(metric) else { return }
+            let event = try decoder.decode(LoggedEvent.self, from: entry.body)
+            guard conversion.matches(event) else { return }
+            try Self.store(event, kind: .placed, value: conversion.measure(event), db: db)
+        } else if metric == StandardMetric.placedOrder {
+            let event = try decoder.decode(LoggedEvent.self, from: entry.body)
+            try Self.store(event, kind: .placed, value: event.value, db: db)
+        }
+    }
+
+    static func store(_ event: LoggedEvent, kind: OrderRowKind, value: Decimal?, db: Database) throws {
         let account = Int64(bitPattern: event.accountID)
         let profile = try Self.survivor(of: Int64(bitPattern: event.profileID), account: account, db: db)
         let orderID: String
@@ -115,7 +150,7 @@ public final class PredictiveStore: LogApplier, Sendable {
             INSERT OR IGNORE INTO orders (account_id, position, profile_id, order_id, kind, time, value) VALUES (?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
                 account, Int64(bitPattern: event.position), profile, orderID, kind.rawValue, event.time.timeIntervalSince1970,
-                event.value.map { DecimalText.format($0) },
+                value.map { DecimalText.format($0) },
             ])
     }
 
@@ -190,50 +225,89 @@ public final class PredictiveStore: LogApplier, Sendable {
         // Known with a model, or eligible with a fit that failed (it is retried at the next round
         // or by `fit`, not on every read).
         if let known = self.statuses.withLock({ $0[accountID] }), known.model != nil || known.eligible { return known }
-        let (status, _) = try await self.eligibility(accountID: accountID, now: now)
-        if status.eligible { return try await self.fit(accountID: accountID, now: now) }
-        self.statuses.withLock { $0[accountID] = status }
-        return status
+        let check = try await self.eligibility(accountID: accountID, now: now)
+        if check.status.eligible { return try await self.fit(accountID: accountID, now: now) }
+        // Re-reading a conversion metric's orders moves on: not kept.
+        if check.status.rebuilding == nil { self.statuses.withLock { $0[accountID] = check.status } }
+        return check.status
     }
 
-    func eligibility(accountID: UInt64, now: Date) async throws -> (PredictiveStatus, (CustomerSummaryAccumulator, AccountRow, Int)) {
-        let (accumulator, account) = try await self.database.read { db in
+    /// What an eligibility check read: the status, and what a fit needs.
+    struct EligibilityCheck {
+        var status: PredictiveStatus
+        var accumulator: CustomerSummaryAccumulator
+        var account: AccountRow
+        var settings: CLVSettings
+        var today: Int
+    }
+
+    func eligibility(accountID: UInt64, now: Date) async throws -> EligibilityCheck {
+        let (accumulator, account, settings, rebuild, failure) = try await self.database.read { db in
             let account = try self.account(accountID, now: now, db: db)
+            let (settings, rebuild) = try self.settings(accountID, db: db)
+            let failure = try Row.fetchOne(db, sql: "SELECT at, reason FROM fit_failures WHERE account_id = ?", arguments: [Int64(bitPattern: accountID)])
+                .map { FitFailure(at: Date(timeIntervalSince1970: $0[0]), reason: $0[1]) }
             let rows = try Row.fetchCursor(
                 db, sql: Self.orderColumns + " WHERE account_id = ? ORDER BY position", arguments: [Int64(bitPattern: accountID)])
-            return (try Self.accumulate(rows, utcOffsetSeconds: account.utcOffsetSeconds), account)
+            return (try Self.accumulate(rows, utcOffsetSeconds: account.utcOffsetSeconds), account, settings, rebuild, failure)
         }
         let today = DayNumber.of(now, utcOffsetSeconds: account.utcOffsetSeconds)
         let facts = Eligibility.Facts(accumulator, today: today)
-        let missing: [String]
+        var missing: [String]
         switch Eligibility.check(facts) {
         case .eligible: missing = []
         case .ineligible(let requirements): missing = requirements.map(\.description)
         }
-        let status = PredictiveStatus(
+        if let rebuild {
+            // Orders of the new conversion metric are still arriving: no judgement on a part of them.
+            missing = [
+                "the orders of the conversion metric \"\(settings.conversionMetricName)\" are being read from the log (entry \(rebuild.readThrough) of \(rebuild.target))"
+            ]
+        }
+        var status = PredictiveStatus(
             accountID: accountID, eligible: missing.isEmpty, missing: missing, customersWithOrders: UInt64(facts.customersWithOrders),
             firstOrderDay: facts.firstOrderDay.map(Self.dayText), lastOrderDay: facts.lastOrderDay.map(Self.dayText),
             model: self.models.withLock { $0[accountID]?.card }, currency: account.currency)
-        return (status, (accumulator, account, today))
+        status.settings = settings
+        status.lastFitFailure = failure
+        status.rebuilding = rebuild
+        return EligibilityCheck(status: status, accumulator: accumulator, account: account, settings: settings, today: today)
     }
 
     /// Fits the account's model now, if it is eligible (an account that is no longer eligible
-    /// loses its model: no invented numbers), and answers the status with the new card.
+    /// loses its model: no invented numbers), and answers the status with the new card. A fit
+    /// that fails keeps the previous model and is recorded (``PredictiveStatus/lastFitFailure``).
     public func fit(accountID: UInt64, now: Date) async throws -> PredictiveStatus {
-        var (status, (accumulator, account, today)) = try await self.eligibility(accountID: accountID, now: now)
+        let check = try await self.eligibility(accountID: accountID, now: now)
+        var status = check.status
         guard status.eligible else {
             self.models.withLock { $0[accountID] = nil }
             status.model = nil
-            self.statuses.withLock { $0[accountID] = status }
+            if status.rebuilding == nil { self.statuses.withLock { $0[accountID] = status } }
             return status
         }
         let fitted: FittedModel
         do {
-            fitted = try Self.fitModel(accumulator, today: today, account: account, horizonDays: self.horizonDays, now: now, budget: self.fitTimeBudget)
+            try self.beforeFit(accountID)
+            fitted = try Self.fitModel(
+                check.accumulator, today: check.today, account: check.account, settings: check.settings, now: now, budget: self.fitTimeBudget)
         } catch {
+            let failure = FitFailure(at: now, reason: "\(error)")
+            try await self.database.write { db in
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO fit_failures (account_id, at, reason) VALUES (?, ?, ?)",
+                    arguments: [Int64(bitPattern: accountID), now.timeIntervalSince1970, failure.reason])
+            }
             status.model = self.models.withLock { $0[accountID]?.card }
+            status.lastFitFailure = failure
             self.statuses.withLock { $0[accountID] = status }
             throw error
+        }
+        if status.lastFitFailure != nil {
+            try await self.database.write { db in
+                try db.execute(sql: "DELETE FROM fit_failures WHERE account_id = ?", arguments: [Int64(bitPattern: accountID)])
+            }
+            status.lastFitFailure = nil
         }
         self.models.withLock { $0[accountID] = fitted }
         status.model = fitted.card
@@ -241,14 +315,18 @@ public final class PredictiveStore: LogApplier, Sendable {
         return status
     }
 
-    /// Fits every account the store knows (at start and daily). An account whose fit fails keeps
-    /// its previous model and does not stop the others; its error is in `failures`.
-    public func fitAll(now: Date) async throws -> (fitted: Int, failures: [UInt64: String]) {
+    /// Fits every account the store knows for which `include` says yes (at start and daily; the
+    /// service skips accounts whose plan lacks Marketing Analytics). An account whose fit fails
+    /// keeps its previous model and does not stop the others; its error is in `failures`.
+    public func fitAll(
+        now: Date, include: @Sendable (UInt64) async -> Bool = { _ in true }
+    ) async throws -> (fitted: Int, failures: [UInt64: String]) {
         let accounts = try await self.database.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM accounts ORDER BY id") }
         var fitted = 0
         var failures: [UInt64: String] = [:]
         for id in accounts {
             let account = UInt64(bitPattern: id)
+            guard await include(account) else { continue }
             do {
                 if try await self.fit(accountID: account, now: now).model != nil { fitted += 1 }
             } catch {
@@ -259,9 +337,11 @@ public final class PredictiveStore: LogApplier, Sendable {
     }
 
     static func fitModel(
-        _ accumulator: CustomerSummaryAccumulator, today: Int, account: AccountRow, horizonDays: Int, now: Date, budget: Duration
+        _ accumulator: CustomerSummaryAccumulator, today: Int, account: AccountRow, settings: CLVSettings, now: Date, budget: Duration
     ) throws -> FittedModel {
-        let settings = OptimizerSettings(timeBudget: budget)
+        let horizonDays = Int(settings.horizonDays)
+        let conversionMetric = settings.conversionMetricName
+        let optimizer = OptimizerSettings(timeBudget: budget)
         // In profile order: the same orders always give the same fit (a dictionary's order varies
         // from one process to the next).
         let records = accumulator.records.values.sorted { (Int64($0.customerID) ?? 0, $0.customerID) < (Int64($1.customerID) ?? 0, $1.customerID) }
@@ -270,15 +350,15 @@ public final class PredictiveStore: LogApplier, Sendable {
         // Holdout: the last fifth of the history, between 30 and 90 days.
         let holdoutDays = min(90, max(30, (today - firstDay) / 5))
         let cutoff = today - holdoutDays
-        let bgnbd = HoldoutCheck.run(records: records, cutoffDay: cutoff, endDay: today, kind: .bgnbd, settings: settings)
-        let modified = HoldoutCheck.run(records: records, cutoffDay: cutoff, endDay: today, kind: .modifiedBGNBD, settings: settings)
+        let bgnbd = HoldoutCheck.run(records: records, cutoffDay: cutoff, endDay: today, kind: .bgnbd, settings: optimizer)
+        let modified = HoldoutCheck.run(records: records, cutoffDay: cutoff, endDay: today, kind: .modifiedBGNBD, settings: optimizer)
         let choice = PurchaseModelChoice.choose(bgnbd: bgnbd, modified: modified)
         let chosenReport = choice.kind == .bgnbd ? bgnbd : modified
 
         let summaries = records.compactMap { $0.summary(asOfDay: today) }
-        let purchaseFit = BGNBDModel.fit(summaries, kind: choice.kind, settings: settings)
+        let purchaseFit = BGNBDModel.fit(summaries, kind: choice.kind, settings: optimizer)
         let spendData = GammaGammaModel.SpendData(summaries)
-        let spendFit = GammaGammaModel.fit(spendData, settings: settings)
+        let spendFit = GammaGammaModel.fit(spendData, settings: optimizer)
         let exponent = MinorUnits.exponent(of: account.currency)
         guard let scorer = ProfileScorer(
             purchaseFit: purchaseFit, kind: choice.kind, spendFit: spendFit,
@@ -316,6 +396,7 @@ public final class PredictiveStore: LogApplier, Sendable {
             holdoutPredictedTotal: chosenReport.predictedTotal, holdoutActualTotal: Int64(chosenReport.actualTotal), examples: examples)
         // The distribution: every customer scored with the new model.
         var fittedCard = card
+        fittedCard.conversionMetric = conversionMetric
         let inputs = records.compactMap { ProfileInput(record: $0, asOfDay: today, currencyMinorUnits: exponent) }
         let predictions = scorer.scoreAll(inputs, asOf: now)
         var unit: Int64 = 1
@@ -347,12 +428,13 @@ public final class PredictiveStore: LogApplier, Sendable {
     /// One profile's historic figures and, with a model, its predictions as of `now`.
     public func profile(_ request: ProfileCLVRequest, now: Date) async throws -> ProfileCLV {
         let accountID = Int64(bitPattern: request.accountID)
-        let (account, profile, accumulator) = try await self.database.read { db in
+        let (account, profile, accumulator, settings) = try await self.database.read { db in
             let account = try self.account(request.accountID, now: now, db: db)
+            let (settings, _) = try self.settings(request.accountID, db: db)
             let profile = try Self.survivor(of: Int64(bitPattern: request.profileID), account: accountID, db: db)
             let rows = try Row.fetchCursor(
                 db, sql: Self.orderColumns + " WHERE account_id = ? AND profile_id = ? ORDER BY position", arguments: [accountID, profile])
-            return (account, profile, try Self.accumulate(rows, utcOffsetSeconds: account.utcOffsetSeconds))
+            return (account, profile, try Self.accumulate(rows, utcOffsetSeconds: account.utcOffsetSeconds), settings)
         }
         let record = accumulator.record(for: String(profile))
         let model = self.models.withLock { $0[request.accountID] }
@@ -361,7 +443,7 @@ public final class PredictiveStore: LogApplier, Sendable {
             historicOrders: UInt64(record?.orderCount ?? 0),
             historicCLVMinor: MinorUnits.saturating(record?.netValue ?? 0, currency: account.currency),
             firstOrderDay: record?.firstDay.map(Self.dayText), lastOrderDay: record?.lastDay.map(Self.dayText),
-            predicted: false, horizonDays: UInt32(self.horizonDays))
+            predicted: false, horizonDays: model?.card.horizonDays ?? settings.horizonDays)
         let today = DayNumber.of(now, utcOffsetSeconds: account.utcOffsetSeconds)
         guard let model, let record,
             let input = ProfileInput(record: record, asOfDay: today, currencyMinorUnits: MinorUnits.exponent(of: account.currency))
@@ -407,14 +489,17 @@ enum OrderRowKind: Int64 {
     case cancelled = 2
     case refunded = 3
 
-    init?(metric: String) {
+    /// The kind of an event that undoes an order; nil for any other metric.
+    init?(undoing metric: String) {
         switch metric {
-        case StandardMetric.placedOrder: self = .placed
-        case "Cancelled Order": self = .cancelled
-        case "Refunded Order": self = .refunded
+        case Self.cancelledOrder: self = .cancelled
+        case Self.refundedOrder: self = .refunded
         default: return nil
         }
     }
+
+    static let cancelledOrder = "Cancelled Order"
+    static let refundedOrder = "Refunded Order"
 }
 
 /// Why a predictive request failed.
@@ -422,20 +507,30 @@ public enum PredictiveError: Error, Sendable, Hashable, RPCErrorConvertible, Cus
     case accountNotFound(UInt64)
     case badEntry(String)
     case fitFailed(String)
+    case customMetricNotFound(account: UInt64, id: UInt64)
+    case invalidSetting(String)
+    /// The account's plan does not include Marketing Analytics.
+    case planRequired(UInt64)
 
     public var description: String {
         switch self {
         case .accountNotFound(let id): "account \(id) does not exist"
         case .badEntry(let message): message
         case .fitFailed(let status): "the model could not be fitted: \(status)"
+        case .customMetricNotFound(let account, let id):
+            "conversionMetric: account \(account) has no custom metric \(id) (or predictive-service has not read it from the log yet)"
+        case .invalidSetting(let message): message
+        case .planRequired(let account): "predicted CLV needs Marketing Analytics, which the plan of account \(account) does not include"
         }
     }
 
     public var rpcError: RPCError {
         switch self {
-        case .accountNotFound: RPCError(code: .notFound, message: self.description)
+        case .accountNotFound, .customMetricNotFound: RPCError(code: .notFound, message: self.description)
         case .badEntry: RPCError(code: .internalError, message: self.description)
         case .fitFailed: RPCError(code: .failedPrecondition, message: self.description)
+        case .invalidSetting: RPCError(code: .invalidArgument, message: self.description)
+        case .planRequired: RPCError(code: .permissionDenied, message: self.description)
         }
     }
 }

@@ -4,10 +4,10 @@ import SextantContracts
 import SextantRPC
 import SextantService
 
-/// `sextant clv status|fit|profile`: predicted CLV from predictive-service, as text.
+/// `sextant clv status|fit|profile|settings`: predicted CLV from predictive-service, as text.
 struct CLVCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "clv", abstract: "Predicted customer lifetime value.", subcommands: [Status.self, Fit.self, Profile.self])
+        commandName: "clv", abstract: "Predicted customer lifetime value.", subcommands: [Status.self, Fit.self, Profile.self, Settings.self])
 
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Eligibility and the model card.")
@@ -34,6 +34,43 @@ struct CLVCommand: AsyncParsableCommand {
                 PredictiveService.fit, AccountRef(accountID: self.account), options: CallOptions(timeout: .seconds(300)))
             await admin.close()
             CLVCommand.print(status)
+        }
+    }
+
+    struct Settings: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show or change the conversion metric and the horizon.",
+            discussion: "A new conversion metric makes predictive-service read the account's log again, then refit; a new horizon refits at once.")
+        @OptionGroup var suite: SuiteOptions
+        @Option(help: "The account.") var account: UInt64
+        @Option(help: "placed-order, or the id of a custom metric that measures revenue.") var conversionMetric: String?
+        @Option(help: "Days the predictions cover, 30 to 1095.") var horizonDays: UInt32?
+
+        func run() async throws {
+            var request = UpdateCLVSettingsRequest(accountID: self.account, horizonDays: self.horizonDays)
+            switch self.conversionMetric {
+            case nil: break
+            case "placed-order"?: request.conversionMetric = .placedOrder
+            case let text?:
+                guard let id = UInt64(text), id > 0 else {
+                    throw ValidationError("--conversion-metric: placed-order or a custom metric's id, not \"\(text)\"")
+                }
+                request.conversionMetric = .custom(id: id)
+            }
+            let admin = try self.suite.admin()
+            let client = admin.client(.predictive)
+            let settings: CLVSettings
+            do {
+                settings = request.conversionMetric == nil && request.horizonDays == nil
+                    ? try await client.unary(PredictiveService.settings, AccountRef(accountID: self.account), options: SuiteAdmin.deadline)
+                    : try await client.unary(PredictiveService.updateSettings, request, options: CallOptions(timeout: .seconds(300)))
+            } catch {
+                await admin.close()
+                throw error
+            }
+            await admin.close()
+            Swift.print("CLV settings, account \(settings.accountID): conversion metric \(settings.conversionMetricName)"
+                + (settings.conversionMetricID.map { " (custom metric \($0))" } ?? "") + ", horizon \(settings.horizonDays) days")
         }
     }
 
@@ -82,6 +119,12 @@ struct CLVCommand: AsyncParsableCommand {
         Swift.print("Predicted CLV, account \(status.accountID): \(status.eligible ? "eligible" : "not eligible"), \(status.customersWithOrders) customers with orders"
             + (status.firstOrderDay.map { ", orders \($0) to \(status.lastOrderDay ?? $0)" } ?? ""))
         for missing in status.missing { Swift.print("  missing: \(missing)") }
+        if let settings = status.settings {
+            Swift.print("  conversion metric \(settings.conversionMetricName), horizon \(settings.horizonDays) days")
+        }
+        if let failure = status.lastFitFailure {
+            Swift.print("  the last fit failed (\(RFC3339Day.text(failure.at))): \(failure.reason)")
+        }
         guard let card = status.model else {
             Swift.print(status.eligible ? "  no model yet: sextant clv fit fits one now" : "  no model")
             return

@@ -11,8 +11,8 @@ import Testing
 /// A predictive store in a fresh temporary directory.
 struct StoreFixture {
     let directory = NSTemporaryDirectory() + "predictive-tests-\(UUID().uuidString)"
-    func open(horizonDays: Int = 365) throws -> PredictiveStore {
-        try PredictiveStore(path: self.directory + "/predictive.sqlite", durability: .normal, horizonDays: horizonDays)
+    func open() throws -> PredictiveStore {
+        try PredictiveStore(path: self.directory + "/predictive.sqlite", durability: .normal)
     }
     func remove() { try? FileManager.default.removeItem(atPath: self.directory) }
 }
@@ -31,14 +31,23 @@ struct LogBuilder {
         return LogEntry(position: self.position, accountID: id, kind: .account, body: try! self.encoder.encode(account))
     }
 
-    mutating func event(_ account: UInt64, profile: UInt64, _ metric: String, at time: Date, value: Decimal? = nil, order: String? = nil) -> LogEntry {
+    mutating func event(
+        _ account: UInt64, profile: UInt64, _ metric: String, at time: Date, value: Decimal? = nil, order: String? = nil,
+        properties: [String: JSONValue] = [:]
+    ) -> LogEntry {
         self.position += 1
-        var properties: [String: JSONValue] = [:]
+        var properties = properties
         if let order { properties["order_id"] = .string(order) }
         let event = LoggedEvent(
             position: self.position, accountID: account, profileID: profile, metric: metric, time: time, receivedAt: time, value: value,
             uniqueID: "u\(self.position)", properties: properties)
         return LogEntry(position: self.position, accountID: account, kind: .event, body: try! self.encoder.encode(event))
+    }
+
+    mutating func customMetric(_ account: UInt64, id: UInt64, _ name: String, sources: [CustomMetricSource], aggregation: CustomMetric.Aggregation) -> LogEntry {
+        self.position += 1
+        let metric = CustomMetric(id: id, accountID: account, name: name, sources: sources, aggregation: aggregation, createdAt: Date(timeIntervalSince1970: 1_700_000_000))
+        return LogEntry(position: self.position, accountID: account, kind: .customMetric, body: try! self.encoder.encode(metric))
     }
 
     mutating func merge(_ account: UInt64, merged: UInt64, into survivor: UInt64) -> LogEntry {
@@ -201,7 +210,7 @@ func daysAgo(_ days: Double) -> Date { now.addingTimeInterval(-days * 86_400) }
         var log = LogBuilder()
         try await store.apply([log.account(1), log.event(1, profile: 2, "Placed Order", at: daysAgo(1), value: 5, order: "x")])
         let caller = RouterCaller(server: RPCServer(router: PredictiveService.router(
-            store: store, progress: { ProgressResponse(appliedPosition: 2, knownHead: 2, following: true, lastAppliedAt: nil) }, now: { now })))
+            store: store, entitled: { $0 != 3 }, progress: { ProgressResponse(appliedPosition: 2, knownHead: 2, following: true, lastAppliedAt: nil) }, now: { now })))
         let status = try await caller.call(PredictiveService.fit, AccountRef(accountID: 1))
         #expect(!status.eligible && status.customersWithOrders == 1)
         let profile = try await caller.call(PredictiveService.profile, ProfileCLVRequest(accountID: 1, profileID: 2))
@@ -209,5 +218,11 @@ func daysAgo(_ days: Double) -> Date { now.addingTimeInterval(-days * 86_400) }
         #expect(await caller.code(PredictiveService.status, AccountRef(accountID: 1), as: .billingService) == .permissionDenied)
         #expect(await caller.code(PredictiveService.status, AccountRef(accountID: 5)) == .notFound)
         #expect(try await caller.call(PredictiveService.progress, ProgressRequest()).appliedPosition == 2)
+        // Whoever calls, an account whose plan lacks Marketing Analytics is refused.
+        var more = LogBuilder(position: 2)
+        try await store.apply([more.account(3)])
+        #expect(await caller.code(PredictiveService.status, AccountRef(accountID: 3)) == .permissionDenied)
+        #expect(await caller.code(PredictiveService.status, AccountRef(accountID: 3), as: .admin) == .permissionDenied)
+        #expect(await caller.code(PredictiveService.updateSettings, UpdateCLVSettingsRequest(accountID: 3, horizonDays: 90)) == .permissionDenied)
     }
 }

@@ -4,6 +4,8 @@ import Logging
 import PredictiveService
 import SextantContracts
 import SextantLogFollower
+import SextantRPC
+import SextantRPCNIO
 import SextantService
 import SextantStore
 
@@ -54,16 +56,34 @@ struct Serve: AsyncParsableCommand {
         let refitInterval = Duration.milliseconds(Int64(hours * 3_600_000))
         let store = try PredictiveStore(path: settings.dataDirectory + "/predictive.sqlite", durability: durability)
         let logger = settings.logger
+        // Billing decides whether an account's plan includes predicted CLV (Marketing Analytics).
+        let (billing, billingTransport) = try settings.client(for: .billingService)
+        let entitled = PredictiveService.billingEntitlement(client: billing)
+        // A second reader of the ingest log, for accounts whose conversion metric changed.
+        let (ingest, ingestTransport) = try settings.client(for: .ingestService, maximumMessageSize: TrackEventsRequest.maximumBytes + 64 * 1_024)
+        let readAccountLog: PredictiveStore.LogReader = { accountID, after, handle in
+            let request = SubscribeRequest(after: after, accountID: accountID, follow: false, batchSize: 1_000)
+            try await ingest.serverStreaming(IngestService.subscribe, request) { stream in
+                for try await batch in stream where !batch.entries.isEmpty {
+                    guard try await handle(batch.entries) else { return }
+                }
+            }
+        }
         try await LogConsumerHost(settings: settings, serviceName: PredictiveService.serviceName).run(
             applier: store,
-            router: { follower in PredictiveService.router(store: store, progress: { follower.progress }) },
+            router: { follower in PredictiveService.router(store: store, entitled: entitled, progress: { follower.progress }) },
             background: [{
+                await store.runRebuilds(read: readAccountLog, onError: { error in
+                    logger.warning("re-reading the log for a new conversion metric failed; retrying", metadata: ["error": "\(error)"])
+                })
+            }, {
                 // Every account is fitted shortly after start (once the follower has had a moment
                 // to catch up) and then every `hours`; a failed round is logged and retried next time.
                 try? await Task.sleep(for: .seconds(5))
                 while !Task.isCancelled {
                     do {
-                        let round = try await store.fitAll(now: Date())
+                        // Accounts without Marketing Analytics (or unknown to billing yet) are not fitted.
+                        let round = try await store.fitAll(now: Date(), include: { account in (try? await entitled(account)) ?? false })
                         logger.info("fitted CLV models", metadata: ["accounts-with-a-model": "\(round.fitted)"])
                         for (account, failure) in round.failures {
                             logger.warning("CLV fit failed", metadata: ["account": "\(account)", "error": "\(failure)"])
@@ -73,6 +93,10 @@ struct Serve: AsyncParsableCommand {
                     }
                     try? await Task.sleep(for: refitInterval)
                 }
-            }])
+            }],
+            afterDrain: {
+                await billingTransport.close()
+                await ingestTransport.close()
+            })
     }
 }

@@ -1,52 +1,82 @@
 import Foundation
 import HTTPTypes
 import SextantContracts
+import SextantRPC
 import SextantWire
 
 extension GatewayAPI {
     /// `GET /api/v1/accounts/{accountID}/clv`: eligibility and the model card.
     func getCLVModel(_ call: RouteCall) async throws -> APIResponse {
-        try await self.requireMarketingAnalytics(call.accountID)
         // An eligible account without a model yet is fitted by this call.
-        let status = try await self.backends.predictive.call(
-            PredictiveService.status, AccountRef(accountID: call.accountID), notFound: .accountNotFound, deadline: Self.fitDeadline)
+        let status = try await self.predictive(PredictiveService.status, AccountRef(accountID: call.accountID), deadline: Self.fitDeadline)
         return APIResponse(.ok, CLVJSON.json(status))
     }
 
     /// `POST /api/v1/accounts/{accountID}/clv/fit`: fits the account's model now.
     func fitCLVModel(_ call: RouteCall) async throws -> APIResponse {
-        try await self.requireMarketingAnalytics(call.accountID)
         // A fit takes seconds for a large account (about 1 s per million customers in release).
-        let status = try await self.backends.predictive.call(
-            PredictiveService.fit, AccountRef(accountID: call.accountID), notFound: .accountNotFound, deadline: Self.fitDeadline)
+        let status = try await self.predictive(PredictiveService.fit, AccountRef(accountID: call.accountID), deadline: Self.fitDeadline)
         return APIResponse(.ok, CLVJSON.json(status))
     }
 
     /// `GET /api/v1/accounts/{accountID}/profiles/{profileID}/clv`: one profile's CLV.
     func getProfileCLV(_ call: RouteCall) async throws -> APIResponse {
         let profileID = try call.positiveIntegerParameter("profileID")
-        try await self.requireMarketingAnalytics(call.accountID)
-        let clv = try await self.backends.predictive.call(
-            PredictiveService.profile, ProfileCLVRequest(accountID: call.accountID, profileID: profileID), notFound: .accountNotFound)
+        let clv = try await self.predictive(PredictiveService.profile, ProfileCLVRequest(accountID: call.accountID, profileID: profileID))
         return APIResponse(.ok, CLVJSON.json(clv))
+    }
+
+    /// `GET /api/v1/accounts/{accountID}/clv/settings`: conversion metric and horizon.
+    func getCLVSettings(_ call: RouteCall) async throws -> APIResponse {
+        let settings = try await self.predictive(PredictiveService.settings, AccountRef(accountID: call.accountID))
+        return APIResponse(.ok, CLVJSON.json(settings))
+    }
+
+    /// `PUT /api/v1/accounts/{accountID}/clv/settings`: `{"conversion_metric_id": 3, "horizon_days": 180}`.
+    /// An absent field keeps its value; `"conversion_metric_id": null` goes back to `Placed Order`.
+    /// A new horizon refits the model before answering (the fit deadline applies).
+    func updateCLVSettings(_ call: RouteCall) async throws -> APIResponse {
+        let reader = try await call.object()
+        var request = UpdateCLVSettingsRequest(accountID: call.accountID)
+        if let given = reader.fields["conversion_metric_id"] {
+            request.conversionMetric = given == .null
+                ? .placedOrder
+                : .custom(id: UInt64(try reader.optionalInteger("conversion_metric_id", in: 1...Int64.max)!))
+        }
+        if let horizon = try reader.optionalInteger(
+            "horizon_days", in: Int64(CLVSettings.minimumHorizonDays)...Int64(CLVSettings.maximumHorizonDays))
+        {
+            request.horizonDays = UInt32(horizon)
+        }
+        let settings = try await self.predictive(PredictiveService.updateSettings, request, notFound: .notFound, deadline: Self.fitDeadline)
+        return APIResponse(.ok, CLVJSON.json(settings))
     }
 
     /// How long `POST …/clv/fit` waits for the fit, and `GET …/clv`, which fits an eligible
     /// account that has no model yet.
     static let fitDeadline: Duration = .seconds(120)
 
-    /// Predicted CLV is part of Marketing Analytics (PRODUCT.md 6): billing-service says whether
-    /// the account's plan has it.
-    func requireMarketingAnalytics(_ accountID: UInt64) async throws {
-        let entitlements = try await self.backends.billing.call(
-            BillingService.getEntitlements, AccountRef(accountID: accountID), notFound: .accountNotFound)
-        guard entitlements.marketingAnalytics else {
+    /// A call to predictive-service. It asks billing-service whether the account's plan includes
+    /// Marketing Analytics and refuses with `permissionDenied` when it does not; the gateway is
+    /// always an allowed caller, so that code can only mean the plan: 403 `plan_required`.
+    func predictive<I, O>(
+        _ method: RPCMethod<I, O>, _ request: I, notFound: APIError.Code = .accountNotFound, deadline: Duration? = nil
+    ) async throws(APIError) -> O where I: AccountScoped {
+        do {
+            return try await self.backends.predictive.call(method, request, notFound: notFound, deadline: deadline)
+        } catch let error where error.status == .forbidden {
             throw APIError(
                 .forbidden, .planRequired,
-                "predicted CLV needs Marketing Analytics; change the plan with PUT /api/v1/accounts/\(accountID)/billing/plan")
+                "predicted CLV needs Marketing Analytics; change the plan with PUT /api/v1/accounts/\(request.accountID)/billing/plan")
         }
     }
 }
+
+/// A request about one account.
+protocol AccountScoped { var accountID: UInt64 { get } }
+extension AccountRef: AccountScoped {}
+extension ProfileCLVRequest: AccountScoped {}
+extension UpdateCLVSettingsRequest: AccountScoped {}
 
 /// Predicted CLV in JSON. Money is ``MoneyJSON`` with `low`/`high` money for its 90% range;
 /// counts and probabilities are numbers with `low`/`high`; ranges are `null` when the fit gave
@@ -81,6 +111,19 @@ enum CLVJSON {
             "first_order_day": status.firstOrderDay.map { .string($0) } ?? .null,
             "last_order_day": status.lastOrderDay.map { .string($0) } ?? .null,
             "model": status.model.map { self.json($0, currency: status.currency) } ?? .null,
+            "settings": status.settings.map { self.json($0) } ?? .null,
+            "last_fit_failure": status.lastFitFailure.map { .object(["at": .date($0.at), "reason": .string($0.reason)]) } ?? .null,
+            "rebuilding": status.rebuilding.map { .object(["read_through": .uint($0.readThrough), "target": .uint($0.target)]) } ?? .null,
+        ])
+    }
+
+    static func json(_ settings: CLVSettings) -> JSONValue {
+        .object([
+            "account_id": .uint(settings.accountID),
+            "conversion_metric": .object([
+                "id": settings.conversionMetricID.map { .uint($0) } ?? .null, "name": .string(settings.conversionMetricName),
+            ]),
+            "horizon_days": .uint(UInt64(settings.horizonDays)),
         ])
     }
 
@@ -89,6 +132,7 @@ enum CLVJSON {
             "fitted_at": .date(card.fittedAt),
             "history": .object(["start": .string(card.historyFirstDay), "end": .string(card.historyLastDay)]),
             "horizon_days": .uint(UInt64(card.horizonDays)),
+            "conversion_metric": card.conversionMetric.map { .string($0) } ?? .null,
             "purchase_model": .string(card.purchaseModel),
             "choice_reason": .string(card.choiceReason),
             "fit_status": .string(card.fitStatus),

@@ -207,7 +207,7 @@ enum OpenAPISchemas {
                     "first_order_day": nullable(string), "last_order_day": nullable(string),
                     "model": nullable(object(
                         [
-                            "fitted_at": time, "history": ref("DayRange"), "horizon_days": integer,
+                            "fitted_at": time, "history": ref("DayRange"), "horizon_days": integer, "conversion_metric": nullable(string),
                             "purchase_model": enumeration(["bgnbd", "modified-bgnbd"]), "choice_reason": string, "fit_status": string,
                             "spend_fit_status": string, "log_likelihood": nullable(type("number")),
                             "parameters": array(object(["name": string, "value": type("number"), "standard_error": nullable(type("number"))], required: ["name", "value"])),
@@ -220,8 +220,23 @@ enum OpenAPISchemas {
                             "clv_distribution": array(object(["from": ref("Money"), "to": nullable(ref("Money")), "customers": integer], required: ["from", "to", "customers"])),
                             "churn_bands": object(["low": integer, "medium": integer, "high": integer]),
                         ], required: ["fitted_at", "history", "purchase_model", "parameters", "examples"])),
+                    "settings": nullable(ref("CLVSettings")),
+                    "last_fit_failure": nullable(object(["at": time, "reason": string], required: ["at", "reason"])),
+                    "rebuilding": nullable(object(["read_through": integer, "target": integer], required: ["read_through", "target"])),
                 ], required: ["account_id", "eligible", "missing", "customers_with_orders", "model"],
-                description: "Eligibility names each missing requirement; the model is null until an eligible account is fitted."),
+                description: "Eligibility names each missing requirement; the model is null until an eligible account is fitted. last_fit_failure: the last fit failed (the model, if any, is older). rebuilding: a new conversion metric's orders are being read from the log (not eligible until done)."),
+            "CLVSettings": object(
+                [
+                    "account_id": integer,
+                    "conversion_metric": object(["id": nullable(integer), "name": string], required: ["id", "name"]),
+                    "horizon_days": integer,
+                ], required: ["account_id", "conversion_metric", "horizon_days"],
+                description: "conversion_metric.id is null for Placed Order, else a custom metric's id."),
+            "UpdateCLVSettings": object(
+                [
+                    "conversion_metric_id": nullable(type("integer", ["description": .string("A custom metric measuring revenue (aggregation value); null: Placed Order; absent: unchanged")])),
+                    "horizon_days": type("integer", ["description": .string("Days the predictions cover, 30 to 1095; absent: unchanged")]),
+                ], required: []),
             "ProfileCLV": object(
                 [
                     "account_id": integer, "profile_id": integer, "currency": string, "historic_orders": integer, "historic_clv": ref("Money"),

@@ -131,6 +131,11 @@ extension GatewayAPI {
                   .roles(Self.readers), response: "CLVStatus") { try await api.getCLVModel($0) },
             route(.post, "/accounts/{accountID}/clv/fit", "fitCLVModel", "clv", "Fit the account's CLV model now",
                   .roles([.admin]), response: "CLVStatus") { try await api.fitCLVModel($0) },
+            route(.get, "/accounts/{accountID}/clv/settings", "getCLVSettings", "clv", "Get the account's CLV conversion metric and horizon",
+                  .roles(Self.readers), response: "CLVSettings") { try await api.getCLVSettings($0) },
+            route(.put, "/accounts/{accountID}/clv/settings", "updateCLVSettings", "clv",
+                  "Change the CLV conversion metric (a custom metric that measures revenue) or horizon",
+                  .roles([.admin]), request: "UpdateCLVSettings", response: "CLVSettings") { try await api.updateCLVSettings($0) },
             route(.get, "/accounts/{accountID}/profiles/{profileID}/clv", "getProfileCLV", "clv", "Get a profile's historic and predicted CLV",
                   .roles(Self.readers), response: "ProfileCLV") { try await api.getProfileCLV($0) },
 

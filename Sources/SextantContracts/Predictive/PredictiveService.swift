@@ -19,6 +19,13 @@ public enum PredictiveService {
     /// One profile's predictions, from its orders as stored now and the account's current model.
     public static let profile = RPCMethod<ProfileCLVRequest, ProfileCLV>(
         service: serviceName, method: "Profile", kind: .unary, allowedCallers: readers)
+    /// The account's CLV settings: conversion metric and horizon.
+    public static let settings = RPCMethod<AccountRef, CLVSettings>(
+        service: serviceName, method: "Settings", kind: .unary, allowedCallers: readers)
+    /// Changes the conversion metric and/or the horizon. A new conversion metric re-reads the
+    /// account's log (``PredictiveStatus/rebuilding``), then refits; a new horizon refits at once.
+    public static let updateSettings = RPCMethod<UpdateCLVSettingsRequest, CLVSettings>(
+        service: serviceName, method: "UpdateSettings", kind: .unary, allowedCallers: readers)
     /// How far predictive-service has read the ingest log.
     public static let progress = LogConsumerProgress.method(service: serviceName)
 }
@@ -135,6 +142,8 @@ public struct ModelCard: Codable, Sendable, Hashable {
     /// each churn band (low, medium, high).
     public var clvBuckets: [CLVBucket] = []
     public var churnBands: [UInt64] = []
+    /// The conversion metric whose events were the orders ("Placed Order" or a custom metric's name).
+    public var conversionMetric: String?
 
     public init(
         fittedAt: Date, historyFirstDay: String, historyLastDay: String, horizonDays: UInt32, purchaseModel: String, choiceReason: String,
@@ -164,7 +173,7 @@ public struct ModelCard: Codable, Sendable, Hashable {
     enum CodingKeys: Int, CodingKey {
         case fittedAt = 1, historyFirstDay, historyLastDay, horizonDays, purchaseModel, choiceReason, fitStatus, logLikelihood
         case spendFitStatus, parameters, customers, repeatCustomers, holdoutDays, holdoutMeanAbsoluteError, holdoutPredictedTotal
-        case holdoutActualTotal, examples, clvBuckets, churnBands
+        case holdoutActualTotal, examples, clvBuckets, churnBands, conversionMetric
     }
 }
 
@@ -181,6 +190,13 @@ public struct PredictiveStatus: Codable, Sendable, Hashable {
     public var model: ModelCard?
     /// The account's currency: the model card's money is in its minor units.
     public var currency: String
+    /// The conversion metric and horizon the next fit uses (absent from older services).
+    public var settings: CLVSettings?
+    /// The last fit, when it failed: the model (if any) is older than that attempt.
+    public var lastFitFailure: FitFailure?
+    /// Set while a new conversion metric's orders are re-read from the log: the account has no
+    /// model and is not eligible until that ends.
+    public var rebuilding: RebuildProgress?
 
     public init(
         accountID: UInt64, eligible: Bool, missing: [String], customersWithOrders: UInt64, firstOrderDay: String?, lastOrderDay: String?,
@@ -196,7 +212,87 @@ public struct PredictiveStatus: Codable, Sendable, Hashable {
         self.currency = currency
     }
 
-    enum CodingKeys: Int, CodingKey { case accountID = 1, eligible, missing, customersWithOrders, firstOrderDay, lastOrderDay, model, currency }
+    enum CodingKeys: Int, CodingKey {
+        case accountID = 1, eligible, missing, customersWithOrders, firstOrderDay, lastOrderDay, model, currency, settings, lastFitFailure
+        case rebuilding
+    }
+}
+
+/// An account's CLV settings (PRODUCT.md 6). Both can be changed; predicted CLV as a whole needs
+/// Marketing Analytics.
+public struct CLVSettings: Codable, Sendable, Hashable {
+    public var accountID: UInt64
+    /// The custom metric whose events are the orders; nil: `Placed Order`.
+    public var conversionMetricID: UInt64?
+    /// The conversion metric's name ("Placed Order" or the custom metric's).
+    public var conversionMetricName: String
+    /// Days the predictions cover (``minimumHorizonDays``…``maximumHorizonDays``; default 365).
+    public var horizonDays: UInt32
+
+    public static let defaultHorizonDays: UInt32 = 365
+    public static let minimumHorizonDays: UInt32 = 30
+    public static let maximumHorizonDays: UInt32 = 1_095
+
+    public init(accountID: UInt64, conversionMetricID: UInt64?, conversionMetricName: String, horizonDays: UInt32) {
+        self.accountID = accountID
+        self.conversionMetricID = conversionMetricID
+        self.conversionMetricName = conversionMetricName
+        self.horizonDays = horizonDays
+    }
+
+    enum CodingKeys: Int, CodingKey { case accountID = 1, conversionMetricID, conversionMetricName, horizonDays }
+}
+
+/// Changes an account's CLV settings; an absent field keeps its value.
+public struct UpdateCLVSettingsRequest: Codable, Sendable, Hashable {
+    public enum ConversionMetric: Codable, Sendable, Hashable {
+        /// `Placed Order` (the default).
+        case placedOrder
+        /// A custom metric of the account that measures revenue (aggregation `value`).
+        case custom(id: UInt64)
+
+        enum CodingKeys: Int, CodingKey { case placedOrder = 1, custom }
+        enum CustomCodingKeys: Int, CodingKey { case id = 1 }
+    }
+
+    public var accountID: UInt64
+    public var conversionMetric: ConversionMetric?
+    public var horizonDays: UInt32?
+
+    public init(accountID: UInt64, conversionMetric: ConversionMetric? = nil, horizonDays: UInt32? = nil) {
+        self.accountID = accountID
+        self.conversionMetric = conversionMetric
+        self.horizonDays = horizonDays
+    }
+
+    enum CodingKeys: Int, CodingKey { case accountID = 1, conversionMetric, horizonDays }
+}
+
+/// A fit that failed: when, and why.
+public struct FitFailure: Codable, Sendable, Hashable {
+    public var at: Date
+    public var reason: String
+
+    public init(at: Date, reason: String) {
+        self.at = at
+        self.reason = reason
+    }
+
+    enum CodingKeys: Int, CodingKey { case at = 1, reason }
+}
+
+/// How far the re-reading of an account's log for a new conversion metric has come.
+public struct RebuildProgress: Codable, Sendable, Hashable {
+    /// The last log position re-read so far, and the position it must reach.
+    public var readThrough: UInt64
+    public var target: UInt64
+
+    public init(readThrough: UInt64, target: UInt64) {
+        self.readThrough = readThrough
+        self.target = target
+    }
+
+    enum CodingKeys: Int, CodingKey { case readThrough = 1, target }
 }
 
 public struct ProfileCLVRequest: Codable, Sendable, Hashable {

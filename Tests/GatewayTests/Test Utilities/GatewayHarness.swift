@@ -79,7 +79,10 @@ final class GatewayHarness: Sendable {
             name: "attribution-service", client: RPCClient(transport: InProcessTransport(server: attributionServer, caller: .gateway)),
             deadline: deadline)
         self.predictiveStore = try PredictiveStore(path: self.directory + "/predictive.sqlite", durability: .normal)
-        let predictiveServer = RPCServer(router: PredictiveService.router(store: self.predictiveStore, progress: noProgress, now: { now }))
+        let billingForPredictive = RPCClient(transport: billingTransport ?? InProcessTransport(server: billingServer, caller: .predictiveService))
+        let predictiveServer = RPCServer(router: PredictiveService.router(
+            store: self.predictiveStore, entitled: PredictiveService.billingEntitlement(client: billingForPredictive), progress: noProgress,
+            now: { now }))
         let predictive = Downstream(
             name: "predictive-service", client: RPCClient(transport: InProcessTransport(server: predictiveServer, caller: .gateway)),
             deadline: deadline)
