@@ -61,11 +61,74 @@ import Testing
         let world = try await World.make(harness)
         let reader = try harness.key(.readOnly, account: world.a.id)
         try await harness.test { client in
-            for uri in ["/api/v1/accounts/\(world.a.id)/clv", "/api/v1/accounts/\(world.a.id)/profiles/\(world.profiles[world.a.id]!)/clv"] {
+            for uri in [
+                "/api/v1/accounts/\(world.a.id)/clv", "/api/v1/accounts/\(world.a.id)/profiles/\(world.profiles[world.a.id]!)/clv",
+                "/api/v1/accounts/\(world.a.id)/clv/settings",
+            ] {
                 let answer = try await client.send(.get, uri, key: reader)
                 #expect(answer.status == .forbidden && answer.errorCode == "plan_required", "\(uri): \(answer.json)")
                 #expect(answer.json["error"]?["message"]?.stringValue?.contains("Marketing Analytics") == true)
             }
+        }
+    }
+
+    @Test func aCustomMetricBecomesTheConversionMetricAndTheHorizonChanges() async throws {
+        let harness = try GatewayHarness()
+        let world = try await World.make(harness)
+        let admin = try harness.key(.admin, account: world.a.id)
+        let reader = try harness.key(.readOnly, account: world.a.id)
+        let base = "/api/v1/accounts/\(world.a.id)"
+        try await harness.test { client in
+            let defaults = try await client.send(.get, "\(base)/clv/settings", key: reader)
+            #expect(defaults.status == .ok, "\(defaults.json)")
+            #expect(defaults.json["conversion_metric"] == ["id": nil, "name": "Placed Order"] && defaults.json["horizon_days"] == 365)
+            #expect(try await client.send(.put, "\(base)/clv/settings", key: reader, json: ["horizon_days": 90]).status == .forbidden)
+
+            let metric = try await client.send(.post, "\(base)/custom-metrics", key: admin, json: [
+                "name": "Web orders",
+                "sources": [["metric": "Placed Order", "filters": [["property": "source", "op": "not_equals", "operand": "pos"]]]],
+                "aggregation": ["type": "value"],
+            ])
+            #expect(metric.status == .created || metric.status == .ok, "\(metric.json)")
+            let metricID = try #require(metric.json["id"]?.numberValue)
+            var web = Self.order("ada@example.com", daysAgo: 10, value: "50.00", id: "W1")
+            var till = Self.order("bob@example.com", daysAgo: 9, value: "20.00", id: "P1")
+            if case .object(var fields) = web { fields["properties"] = ["order_id": "W1", "source": "web"]; web = .object(fields) }
+            if case .object(var fields) = till { fields["properties"] = ["order_id": "P1", "source": "pos"]; till = .object(fields) }
+            let sent = try await client.send(.post, "\(base)/events/batch", key: admin, json: ["events": [web, till]])
+            #expect(sent.json["stored"] == 2, "\(sent.json)")
+            let bob = try #require(sent.json["outcomes"]?[1]?["profile_id"]?.numberValue)
+            try await harness.syncReports()
+            #expect(try await client.send(.get, "\(base)/clv", key: reader).json["customers_with_orders"] == 2)
+
+            let changed = try await client.send(.put, "\(base)/clv/settings", key: admin, json: ["conversion_metric_id": .number(metricID)])
+            #expect(changed.status == .ok, "\(changed.json)")
+            #expect(changed.json["conversion_metric"] == ["id": .number(metricID), "name": "Web orders"] && changed.json["horizon_days"] == 365)
+            // Until the log is read again the status says so.
+            var status = try await client.send(.get, "\(base)/clv", key: reader)
+            #expect(status.json["eligible"] == false && status.json["rebuilding"]?["read_through"] == 0, "\(status.json)")
+            #expect(status.json["missing"]?[0]?.stringValue?.contains("conversion metric \"Web orders\"") == true, "\(status.json)")
+            try await harness.rebuildCLV()
+            status = try await client.send(.get, "\(base)/clv", key: reader)
+            #expect(status.json["rebuilding"] == .null && status.json["customers_with_orders"] == 1, "\(status.json)")
+            #expect(status.json["settings"]?["conversion_metric"]?["name"] == "Web orders" && status.json["last_fit_failure"] == .null)
+            let bobCLV = try await client.send(.get, "\(base)/profiles/\(bob)/clv", key: reader)
+            #expect(bobCLV.json["historic_orders"] == 0, "\(bobCLV.json)")
+
+            // Bad settings name the field; nothing changes.
+            let short = try await client.send(.put, "\(base)/clv/settings", key: admin, json: ["horizon_days": 10])
+            #expect(short.status == .badRequest && short.json["error"]?["details"]?[0]?["field"] == "horizon_days", "\(short.json)")
+            let unknown = try await client.send(.put, "\(base)/clv/settings", key: admin, json: ["conversion_metric_id": 999])
+            #expect(unknown.status == .notFound && unknown.json["error"]?["message"]?.stringValue?.contains("no custom metric 999") == true, "\(unknown.json)")
+            let text = try await client.send(.put, "\(base)/clv/settings", key: admin, json: ["conversion_metric_id": "web"])
+            #expect(text.status == .badRequest && text.json["error"]?["details"]?[0]?["field"] == "conversion_metric_id", "\(text.json)")
+
+            // null: back to Placed Order, with a new horizon.
+            let back = try await client.send(.put, "\(base)/clv/settings", key: admin, json: ["conversion_metric_id": nil, "horizon_days": 90])
+            #expect(back.json["conversion_metric"] == ["id": nil, "name": "Placed Order"] && back.json["horizon_days"] == 90, "\(back.json)")
+            try await harness.rebuildCLV()
+            #expect(try await client.send(.get, "\(base)/profiles/\(bob)/clv", key: reader).json["historic_clv"]?["amount"] == "20.00")
+            #expect(try await client.send(.get, "\(base)/profiles/\(bob)/clv", key: reader).json["horizon_days"] == 90)
         }
     }
 

@@ -37,6 +37,7 @@ enum CLVPage {
           <div id="error" class="notice error" hidden></div>
           <div id="ineligible" class="notice" hidden><strong>Not enough data for predictions yet.</strong>
             <ul id="missing"></ul></div>
+          <div id="fit-failure" class="notice error" data-testid="fit-failure" hidden></div>
           <section class="tiles">
             <div class="tile"><h2>Customers with orders</h2><div class="value" data-testid="value-customers">–</div>
               <div class="muted previous" data-testid="history">–</div></div>
@@ -106,11 +107,14 @@ enum CLVPage {
           $("missing").replaceChildren(...status.missing.map((text) => { const li = document.createElement("li"); li.textContent = text; li.dataset.testid = "missing"; return li; }));
           document.querySelector('[data-testid="value-customers"]').textContent = formatCount(status.customers_with_orders);
           document.querySelector('[data-testid="history"]').textContent = status.first_order_day ? `orders ${status.first_order_day} – ${status.last_order_day}` : "no orders";
+          const failure = status.last_fit_failure;
+          $("fit-failure").hidden = !failure;
+          $("fit-failure").textContent = failure ? `The last fit (${failure.at.slice(0, 16).replace("T", " ")} UTC) failed: ${failure.reason}. The model below is older.` : "";
           const card = status.model;
           if (!card) return;
           const set = (id, text) => { document.querySelector(`[data-testid="${id}"]`).textContent = text; };
           set("value-model", card.purchase_model === "bgnbd" ? "BG/NBD" : "MBG/NBD");
-          set("fit-status", `${card.fit_status}; Gamma-Gamma ${card.spend_fit_status}`);
+          set("fit-status", `${card.conversion_metric || "Placed Order"} · ${card.fit_status}; Gamma-Gamma ${card.spend_fit_status}`);
           set("value-horizon", `${card.horizon_days} days`);
           set("fitted-at", `fitted ${card.fitted_at.slice(0, 16).replace("T", " ")} UTC on ${card.history.start} – ${card.history.end}`);
           set("value-holdout", card.holdout.mean_absolute_error === null ? "–" : `MAE ${number(card.holdout.mean_absolute_error, 3)}`);

@@ -111,6 +111,20 @@ final class GatewayHarness: Sendable {
         }
     }
 
+    /// predictive-service re-reads the log of accounts whose CLV conversion metric changed (as
+    /// the service's background task does, from ingest's per-account log).
+    func rebuildCLV() async throws {
+        let ingest = self.ingestStore
+        try await self.predictiveStore.rebuildPending(read: { account, after, handle in
+            var position = after
+            while true {
+                let entries = try ingest.entries(after: position, accountID: account, limit: 500)
+                guard let last = entries.last, try await handle(entries) else { return }
+                position = last.position
+            }
+        }, now: { Date() })
+    }
+
     /// Runs `body` with a client of the API (Hummingbird's in-process `.router` test mode).
     func test<Value: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
         let app = Application(router: self.api.router())

@@ -59,6 +59,7 @@ struct World: Sendable {
         case "createCustomMetric":
             ["name": "Big orders", "sources": [["metric": "Placed Order", "filters": [["property": "value", "op": "greater_than", "operand": 100]]]], "aggregation": ["type": "count"]]
         case "changePlan": ["marketing_analytics": true, "tier_active_profile_limit": 13_500, "effective": "2026-12-01"]
+        case "updateCLVSettings": ["horizon_days": 180]
         default: nil
         }
     }
