@@ -143,6 +143,7 @@ import Testing
 
         // The demo shop is eligible for predicted CLV; the CLV page shows the API's numbers.
         try await Self.checkCLVPage(httpPort: httpPort, accountID: accountID, adminKey: key)
+        try await Self.checkCLVConversionMetric(api: api, accountID: accountID, adminKey: key, pki: directory + "/pki", base: base)
 
         // billing-service is killed: a clear 503, fast, then the same answer once `up` restarts it.
         let pidText = try String(contentsOfFile: directory + "/logs/billing-service.pid", encoding: .utf8)
@@ -297,6 +298,35 @@ import Testing
 
     /// Opens `/clv` in headless Chromium with a read-only key: the model card, distribution, churn
     /// bands, example profiles and a looked-up profile equal the API's answers; saves a screenshot.
+    /// A custom metric becomes the CLV conversion metric through the CLI: predictive-service
+    /// re-reads the account's log from ingest-service and counts only that metric's orders.
+    static func checkCLVConversionMetric(api: String, accountID: Int, adminKey: String, pki: String, base: Int) async throws {
+        let clvURL = "\(api)/accounts/\(accountID)/clv"
+        let before = try await Self.request("GET", clvURL, key: adminKey)
+        let customersBefore = try #require(before.json["customers_with_orders"] as? Int, "\(before.json)")
+        let metric = try await Self.request(
+            "POST", "\(api)/accounts/\(accountID)/custom-metrics", key: adminKey,
+            body: #"{"name": "Orders over 60", "sources": [{"metric": "Placed Order", "filters": [{"property": "value", "op": "greater_than", "operand": 60}]}], "aggregation": {"type": "value"}}"#)
+        let metricID = try #require(metric.json["id"] as? Int, "\(metric.json)")
+        let changed = try await Self.sextant([
+            "clv", "settings", "--account", "\(accountID)", "--conversion-metric", "\(metricID)", "--pki-dir", pki, "--base-port", "\(base)",
+        ])
+        #expect(changed.status == 0 && changed.output.contains("conversion metric Orders over 60 (custom metric \(metricID))"), "\(changed.output)")
+        var after: [String: Any] = [:]
+        for _ in 0..<300 {
+            after = try await Self.request("GET", clvURL, key: adminKey).json
+            if after["rebuilding"] is NSNull, after["customers_with_orders"] as? Int != 0 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(after["rebuilding"] is NSNull, "the log was not read again: \(after)")
+        let settings = after["settings"] as? [String: Any]
+        #expect((settings?["conversion_metric"] as? [String: Any])?["name"] as? String == "Orders over 60", "\(after)")
+        let customersAfter = after["customers_with_orders"] as? Int ?? -1
+        #expect(customersAfter > 0 && customersAfter < customersBefore, "\(customersBefore) customers before, \(customersAfter) after")
+        let bad = try await Self.sextant(["clv", "settings", "--account", "\(accountID)", "--horizon-days", "10", "--pki-dir", pki, "--base-port", "\(base)"])
+        #expect(bad.status != 0 && bad.output.contains("horizonDays: between 30 and 1095 days, not 10"), "\(bad.output)")
+    }
+
     static func checkCLVPage(httpPort: Int, accountID: Int, adminKey: String) async throws {
         let browser = try HeadlessChromium.find()
         let base = "http://127.0.0.1:\(httpPort)"
