@@ -31,7 +31,8 @@ import Synchronization
 /// boundary by an hour for part of the year).
 public final class PredictiveStore: LogApplier, Sendable {
     public let database: DatabasePool
-    /// The optimiser's time budget per fit.
+    /// The time budget of one whole fit (the holdout checks of both purchase models, the purchase
+    /// fit and the spend fit share it), below the gateway's 120 s deadline for a fit.
     public let fitTimeBudget: Duration
     let models = Mutex<[UInt64: FittedModel]>([:])
     /// Each account's status as of its last check (a check replays all of its orders).
@@ -341,7 +342,11 @@ public final class PredictiveStore: LogApplier, Sendable {
     ) throws -> FittedModel {
         let horizonDays = Int(settings.horizonDays)
         let conversionMetric = settings.conversionMetricName
-        let optimizer = OptimizerSettings(timeBudget: budget)
+        // One budget for the whole fit (four optimisations), so a fit asked for through the
+        // gateway ends within its deadline: each optimisation gets what is left.
+        let clock = ContinuousClock()
+        let end = clock.now + budget
+        var optimizer: OptimizerSettings { OptimizerSettings(timeBudget: max(.milliseconds(100), end - clock.now)) }
         // In profile order: the same orders always give the same fit (a dictionary's order varies
         // from one process to the next).
         let records = accumulator.records.values.sorted { (Int64($0.customerID) ?? 0, $0.customerID) < (Int64($1.customerID) ?? 0, $1.customerID) }
