@@ -58,13 +58,16 @@ public enum PredictiveSchema {
 
                 -- Accounts whose settings differ from the defaults (Placed Order, 365 days).
                 -- rebuild_target: the log position up to which a new conversion metric's orders
-                -- must still be re-read (NULL: none pending); rebuild_read: how far that got.
+                -- must still be re-read (NULL: none pending); rebuild_read: how far that got;
+                -- rebuild_generation: counts conversion-metric changes, so a re-read started for
+                -- an older change stops instead of carrying on for the newer one.
                 CREATE TABLE clv_settings (
                     account_id INTEGER PRIMARY KEY,
                     conversion_metric_id INTEGER,
                     horizon_days INTEGER NOT NULL,
                     rebuild_target INTEGER,
-                    rebuild_read INTEGER NOT NULL DEFAULT 0
+                    rebuild_read INTEGER NOT NULL DEFAULT 0,
+                    rebuild_generation INTEGER NOT NULL DEFAULT 0
                 );
 
                 -- The last failed fit of an account (cleared by a successful one).

@@ -114,9 +114,13 @@ extension PredictiveStore {
                     ON CONFLICT (account_id) DO UPDATE SET
                         conversion_metric_id = excluded.conversion_metric_id, horizon_days = excluded.horizon_days,
                         rebuild_target = CASE WHEN ? THEN excluded.rebuild_target ELSE rebuild_target END,
-                        rebuild_read = CASE WHEN ? THEN 0 ELSE rebuild_read END
+                        rebuild_read = CASE WHEN ? THEN 0 ELSE rebuild_read END,
+                        rebuild_generation = rebuild_generation + ?
                     """,
-                arguments: [a, conversionID.map { Int64(bitPattern: $0) }, Int64(horizon), target, conversionChanged, conversionChanged])
+                arguments: [
+                    a, conversionID.map { Int64(bitPattern: $0) }, Int64(horizon), target, conversionChanged, conversionChanged,
+                    conversionChanged ? 1 : 0,
+                ])
             return (try self.settings(accountID, db: db).0, conversionChanged, horizon != current.horizonDays)
         }
         if conversionChanged {
@@ -169,15 +173,16 @@ extension PredictiveStore {
         return finished
     }
 
-    /// Re-reads one account's log up to its rebuild target. False when the settings changed
-    /// again meanwhile (the newer change is read next).
+    /// Re-reads one account's log up to its rebuild target. False when the conversion metric
+    /// changed again meanwhile (the newer change is read next, from the start).
     private func rebuild(_ accountID: UInt64, read: LogReader) async throws -> Bool {
         let a = Int64(bitPattern: accountID)
-        guard let (target, start) = try await self.database.read({ db -> (Int64, Int64)? in
-            guard let row = try Row.fetchOne(db, sql: "SELECT rebuild_target, rebuild_read FROM clv_settings WHERE account_id = ?", arguments: [a]),
+        guard let (target, start, generation) = try await self.database.read({ db -> (Int64, Int64, Int64)? in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT rebuild_target, rebuild_read, rebuild_generation FROM clv_settings WHERE account_id = ?", arguments: [a]),
                 let target = row[0] as Int64?
             else { return nil }
-            return (target, row[1])
+            return (target, row[1], row[2])
         }) else { return false }
 
         let superseded = Mutex(false)
@@ -186,7 +191,7 @@ extension PredictiveStore {
             let more = (entries.last?.position ?? 0) < UInt64(target)
             guard let last = relevant.last else { return more }
             let current = try await self.database.write { db -> Bool in
-                guard try Int64.fetchOne(db, sql: "SELECT rebuild_target FROM clv_settings WHERE account_id = ?", arguments: [a]) == target else {
+                guard try Int64.fetchOne(db, sql: "SELECT rebuild_generation FROM clv_settings WHERE account_id = ?", arguments: [a]) == generation else {
                     return false
                 }
                 let conversion = self.customConversions.withLock { $0[accountID] }
@@ -205,7 +210,9 @@ extension PredictiveStore {
         if superseded.withLock({ $0 }) { return false }
         // Everything up to the target has been read (the account's last entry may come before it).
         return try await self.database.write { db in
-            try db.execute(sql: "UPDATE clv_settings SET rebuild_target = NULL, rebuild_read = ? WHERE account_id = ? AND rebuild_target = ?", arguments: [target, a, target])
+            try db.execute(
+                sql: "UPDATE clv_settings SET rebuild_target = NULL, rebuild_read = ? WHERE account_id = ? AND rebuild_generation = ?",
+                arguments: [target, a, generation])
             return db.changesCount > 0
         }
     }

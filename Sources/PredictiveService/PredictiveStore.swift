@@ -531,10 +531,10 @@ public enum PredictiveError: Error, Sendable, Hashable, RPCErrorConvertible, Cus
 
     public var rpcError: RPCError {
         switch self {
-        case .accountNotFound, .customMetricNotFound: RPCError(code: .notFound, message: self.description)
+        case .accountNotFound: RPCError(code: .notFound, message: self.description)
         case .badEntry: RPCError(code: .internalError, message: self.description)
         case .fitFailed: RPCError(code: .failedPrecondition, message: self.description)
-        case .invalidSetting: RPCError(code: .invalidArgument, message: self.description)
+        case .invalidSetting, .customMetricNotFound: RPCError(code: .invalidArgument, message: self.description)
         case .planRequired: RPCError(code: .permissionDenied, message: self.description)
         }
     }

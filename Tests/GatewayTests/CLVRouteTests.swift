@@ -119,7 +119,9 @@ import Testing
             let short = try await client.send(.put, "\(base)/clv/settings", key: admin, json: ["horizon_days": 10])
             #expect(short.status == .badRequest && short.json["error"]?["details"]?[0]?["field"] == "horizon_days", "\(short.json)")
             let unknown = try await client.send(.put, "\(base)/clv/settings", key: admin, json: ["conversion_metric_id": 999])
-            #expect(unknown.status == .notFound && unknown.json["error"]?["message"]?.stringValue?.contains("no custom metric 999") == true, "\(unknown.json)")
+            #expect(unknown.status == .badRequest && unknown.json["error"]?["message"]?.stringValue?.contains("no custom metric 999") == true, "\(unknown.json)")
+            let elsewhere = try await client.send(.put, "/api/v1/accounts/999999/clv/settings", key: admin, json: ["horizon_days": 90])
+            #expect(elsewhere.errorCode == "account_not_found", "\(elsewhere.json)")
             let text = try await client.send(.put, "\(base)/clv/settings", key: admin, json: ["conversion_metric_id": "web"])
             #expect(text.status == .badRequest && text.json["error"]?["details"]?[0]?["field"] == "conversion_metric_id", "\(text.json)")
 

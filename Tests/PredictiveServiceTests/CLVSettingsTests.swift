@@ -163,6 +163,34 @@ func logReader(_ entries: [LogEntry], batch: Int = 2, failAfter: Int? = nil) -> 
         #expect(try await store.status(accountID: 1, now: now).rebuilding == nil)
     }
 
+    @Test func aSecondChangeDuringAReReadStartsItAgain() async throws {
+        let fixture = StoreFixture()
+        defer { fixture.remove() }
+        let store = try fixture.open()
+        let entries = Self.shop().entries
+        try await store.apply(entries)
+        _ = try await store.updateSettings(UpdateCLVSettingsRequest(accountID: 1, conversionMetric: .custom(id: 1)), now: now)
+        // Half way through the re-read for "Online orders", the metric becomes "All sales" (no
+        // log entry applied in between, so the target stays the same).
+        let reader = logReader(entries, batch: 4)
+        let batches = Mutex(0)
+        let finished = try await store.rebuildPending(read: { account, after, handle in
+            try await reader(account, after) { batch in
+                if batches.withLock({ $0 += 1; return $0 }) == 3 {
+                    _ = try await store.updateSettings(UpdateCLVSettingsRequest(accountID: 1, conversionMetric: .custom(id: 2)), now: now)
+                }
+                return try await handle(batch)
+            }
+        }, now: { now })
+        #expect(finished.isEmpty)
+        #expect(try await store.status(accountID: 1, now: now).rebuilding == RebuildProgress(readThrough: 0, target: 10))
+        // The next round reads everything again for "All sales".
+        #expect(try await store.rebuildPending(read: logReader(entries, batch: 4), now: { now }) == [1])
+        #expect(try await Self.historic(store, 1) == (1, 5_000))
+        #expect(try await Self.historic(store, 2) == (1, 2_000))
+        #expect(try await Self.historic(store, 3) == (1, 3_050))
+    }
+
     @Test func aNewHorizonRefitsAndAFailedFitIsReported() async throws {
         let fixture = StoreFixture()
         defer { fixture.remove() }

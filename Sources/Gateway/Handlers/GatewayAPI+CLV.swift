@@ -48,7 +48,7 @@ extension GatewayAPI {
         {
             request.horizonDays = UInt32(horizon)
         }
-        let settings = try await self.predictive(PredictiveService.updateSettings, request, notFound: .notFound, deadline: Self.fitDeadline)
+        let settings = try await self.predictive(PredictiveService.updateSettings, request, deadline: Self.fitDeadline)
         return APIResponse(.ok, CLVJSON.json(settings))
     }
 
