@@ -2,7 +2,7 @@ public import GRDB
 import GRDBSQLite
 
 /// A prepared statement driven through SQLite's C interface, for the few statements a writer
-/// runs for every event. GRDB's `execute(arguments:)` builds an array of existential values and
+/// runs for every event (integers, reals, text and blobs in; integers, reals and text out). GRDB's `execute(arguments:)` builds an array of existential values and
 /// a cursor object per call — about as much CPU as SQLite's own work for a small insert — so the
 /// hot statements bind and step directly. Use it only inside a GRDB access to the statement's
 /// database (a `write` or `read` block).
@@ -69,6 +69,11 @@ public struct RawStatement {
             }
             self.check(code)
         }
+        public mutating func bind(_ index: Int32, _ value: Double) { self.check(sqlite3_bind_double(self.handle, index, value)) }
+        public mutating func bindNull(_ index: Int32) { self.check(sqlite3_bind_null(self.handle, index)) }
+        public mutating func bind(_ index: Int32, _ value: Int64?) {
+            if let value { self.bind(index, value) } else { self.bindNull(index) }
+        }
         public mutating func bind(_ index: Int32, blob: [UInt8]) {
             let code = blob.withUnsafeBytes { bytes in
                 sqlite3_bind_blob(self.handle, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(bytes.count), Self.transient)
@@ -82,5 +87,20 @@ public struct RawStatement {
         fileprivate let handle: SQLiteStatement
         public func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(self.handle, column) }
         public func uint64(_ column: Int32) -> UInt64 { UInt64(bitPattern: sqlite3_column_int64(self.handle, column)) }
+        public func double(_ column: Int32) -> Double { sqlite3_column_double(self.handle, column) }
+        public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(self.handle, column) == SQLITE_NULL }
+        /// The column as text ("" for NULL).
+        public func text(_ column: Int32) -> String {
+            guard let pointer = sqlite3_column_text(self.handle, column) else { return "" }
+            let count = Int(sqlite3_column_bytes(self.handle, column))
+            return String(decoding: UnsafeRawBufferPointer(start: pointer, count: count), as: UTF8.self)
+        }
+    }
+
+    /// Runs the statement for its effect and answers how many rows it changed.
+    @discardableResult
+    public func change(_ bind: (inout Binder) -> Void) throws -> Int {
+        try self.run(bind)
+        return Int(sqlite3_changes(sqlite3_db_handle(self.handle)))
     }
 }

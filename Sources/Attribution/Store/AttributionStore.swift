@@ -31,6 +31,8 @@ import SextantWire
 /// (as Klaviyo's Hub "revenue generated"). `Refunded Order` / `Cancelled Order` are not read.
 public final class AttributionStore: LogApplier, Sendable {
     public let database: DatabasePool
+    /// Used only inside write transactions, which run one at a time.
+    private let numbers = DecimalCache()
 
     /// Wraps an open database (migrated with ``AttributionSchema/migrations``).
     public init(database: DatabasePool) {
@@ -56,8 +58,9 @@ public final class AttributionStore: LogApplier, Sendable {
     /// stored position are ignored (re-applying never counts anything twice).
     public func apply(_ entries: [LogEntry]) async throws {
         guard !entries.isEmpty else { return }
+        let numbers = self.numbers
         try await self.database.write { db in
-            let writer = Writer(db: db)
+            let writer = try Writer(db: db, numbers: numbers)
             let applied = try LogCursor.read(db)
             var last = applied
             for entry in entries where entry.position > applied {
@@ -86,10 +89,40 @@ public final class AttributionStore: LogApplier, Sendable {
     }
 }
 
-/// The effect of log entries inside one write transaction. Statements are prepared once per
-/// connection (GRDB's statement cache); time zones and calendars are cached per transaction.
+/// Text and minor units of the prices, quantities and revenues seen lately. A shop's catalog
+/// repeats a few thousand prices, and formatting a `Decimal` costs more than SQLite's work for
+/// an ordered item. Bounded: emptied when full. Used only inside write transactions (one at a
+/// time), hence unchecked.
+private final class DecimalCache: @unchecked Sendable {
+    struct MinorKey: Hashable { var amount: Decimal; var currency: String }
+    private var texts: [Decimal: String] = [:]
+    private var minor: [MinorKey: Int64?] = [:]
+    private static let limit = 20_000
+
+    func text(_ value: Decimal) -> String {
+        if let known = self.texts[value] { return known }
+        if self.texts.count >= Self.limit { self.texts.removeAll(keepingCapacity: true) }
+        let text = value.description
+        self.texts[value] = text
+        return text
+    }
+
+    func minorUnits(_ amount: Decimal, currency: String) -> Int64? {
+        let key = MinorKey(amount: amount, currency: currency)
+        if let known = self.minor[key] { return known }
+        if self.minor.count >= Self.limit { self.minor.removeAll(keepingCapacity: true) }
+        let value = MinorUnits.of(amount, currency: currency)
+        self.minor[key] = value
+        return value
+    }
+}
+
+/// The effect of log entries inside one write transaction. The statements run for every item or
+/// interaction are prepared once per transaction and driven through SQLite's C interface
+/// (`RawStatement`); time zones and calendars are cached per transaction.
 private final class Writer {
     let db: Database
+    let numbers: DecimalCache
     let decoder = WireDecoder()
     var accounts: [UInt64: (timeZone: TimeZone, currency: String)] = [:]
     var calendars: [String: Calendar] = [:]
@@ -97,14 +130,49 @@ private final class Writer {
     /// Survivors looked up in this transaction; a merge clears it.
     var survivors: [ProfileKey: UInt64] = [:]
 
-    init(db: Database) { self.db = db }
+    let selectSurvivor: RawStatement
+    let insertItem: RawStatement
+    let selectBuyAgainsOfOrder: RawStatement
+    let insertBuyAgain: RawStatement
+    let selectProductsOfOrder: RawStatement
+    let insertInteraction: RawStatement
+    let selectItemsAfterInteraction: RawStatement
+    let selectItem: RawStatement
+    let selectInteractionsBeforeItem: RawStatement
+    let attributeItem: RawStatement
+    let addDailyRevenue: RawStatement
 
-    func execute(_ sql: String, _ arguments: StatementArguments) throws {
-        try self.db.cachedStatement(sql: sql).execute(arguments: arguments)
-    }
-
-    func rows(_ sql: String, _ arguments: StatementArguments) throws -> [Row] {
-        try Row.fetchAll(self.db.cachedStatement(sql: sql), arguments: arguments)
+    init(db: Database, numbers: DecimalCache) throws {
+        self.db = db
+        self.numbers = numbers
+        func prepare(_ sql: String) throws -> RawStatement { RawStatement(try db.cachedStatement(sql: sql)) }
+        self.selectSurvivor = try prepare("SELECT survivor FROM profile_merges WHERE account_id = ? AND merged = ?")
+        self.insertItem = try prepare("""
+            INSERT OR IGNORE INTO items (position, account_id, profile_id, order_position, order_id, time, product_id,
+                product_name, quantity, price, revenue_minor, currency)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        self.selectBuyAgainsOfOrder = try prepare("SELECT position, profile_id, time FROM buy_agains WHERE account_id = ? AND order_id = ?")
+        self.insertBuyAgain = try prepare(
+            "INSERT OR IGNORE INTO buy_agains (position, account_id, profile_id, order_id, time) VALUES (?, ?, ?, ?, ?)")
+        self.selectProductsOfOrder = try prepare("SELECT DISTINCT product_id FROM items WHERE account_id = ? AND order_id = ?")
+        self.insertInteraction = try prepare(
+            "INSERT OR IGNORE INTO hub_interactions (position, product_id, account_id, profile_id, time, rule) VALUES (?, ?, ?, ?, ?, ?)")
+        self.selectItemsAfterInteraction = try prepare(
+            "SELECT position FROM items WHERE account_id = ? AND profile_id = ? AND product_id = ? AND time >= ? AND time <= ?")
+        self.selectItem = try prepare("""
+            SELECT account_id, profile_id, product_id, time, interaction_position, revenue_minor, currency
+            FROM items WHERE position = ?
+            """)
+        self.selectInteractionsBeforeItem = try prepare("""
+            SELECT position, time, rule FROM hub_interactions
+            WHERE account_id = ? AND profile_id = ? AND product_id = ? AND time >= ? AND time <= ?
+            """)
+        self.attributeItem = try prepare("UPDATE items SET interaction_position = ?, interaction_time = ?, rule = ?, day = ? WHERE position = ?")
+        self.addDailyRevenue = try prepare("""
+            INSERT INTO daily_revenue (account_id, day, currency, revenue_minor, items) VALUES (?, ?, ?, ?, 1)
+            ON CONFLICT DO UPDATE SET revenue_minor = revenue_minor + excluded.revenue_minor, items = items + 1
+            """)
     }
 
     func row(_ sql: String, _ arguments: StatementArguments) throws -> Row? {
@@ -126,13 +194,17 @@ private final class Writer {
         return AttributionDay(year: parts.year!, month: parts.month!, day: parts.day!).text
     }
 
+    /// Every event property ``addItem(_:accountID:)`` and ``addInteraction(_:rule:accountID:)`` read.
+    static let propertiesRead = PropertyNames(["product_id", "price", "quantity", "order_id", "product_name", "name", "product_ids"])
+
     func apply(_ entry: LogEntry) throws {
         switch entry.kind {
         case .event:
             // Most events are neither ordered products nor Hub interactions: read their metric only.
             let metric = try LoggedEvent.metric(ofBody: entry.body)
             guard metric == StandardMetric.orderedProduct || HubAttributionRule.Rule(metric: metric) != nil else { return }
-            let event = try self.decoder.decode(LoggedEvent.self, from: entry.body)
+            // Only the properties the rules read are decoded.
+            let event = try LoggedEvent(body: entry.body, keeping: Self.propertiesRead)
             try self.apply(event, accountID: entry.accountID)
         case .merge:
             let merge = try self.decoder.decode(ProfileMerge.self, from: entry.body)
@@ -194,10 +266,8 @@ private final class Writer {
     func survivor(of profile: UInt64, account: UInt64) throws -> UInt64 {
         let key = ProfileKey(account: account, profile: profile)
         if let known = self.survivors[key] { return known }
-        let survivor: Int64? = try self.row(
-            "SELECT survivor FROM profile_merges WHERE account_id = ? AND merged = ?",
-            [Int64(bitPattern: account), Int64(bitPattern: profile)])?[0]
-        let found = survivor.map { UInt64(bitPattern: $0) } ?? profile
+        var found = profile
+        try self.selectSurvivor.run({ $0.bind(1, account); $0.bind(2, profile) }) { row in found = row.uint64(0) }
         self.survivors[key] = found
         return found
     }
@@ -240,33 +310,36 @@ private final class Writer {
         let quantity = event.properties["quantity"].flatMap(EventProperties.decimal) ?? 1
         let revenue = event.value ?? price * quantity
         let account = try self.account(accountID)
-        guard let minor = MinorUnits.of(revenue, currency: account.currency) else { return }
+        guard let minor = self.numbers.minorUnits(revenue, currency: account.currency) else { return }
         let profile = try self.survivor(of: event.profileID, account: accountID)
         let orderID = event.properties["order_id"].flatMap(EventProperties.identifierText) ?? ""
         let name = (event.properties["product_name"] ?? event.properties["name"]).flatMap(EventProperties.identifierText) ?? ""
         let position = Int64(bitPattern: event.position)
-        try self.execute(
-            """
-                INSERT OR IGNORE INTO items (position, account_id, profile_id, order_position, order_id, time, product_id,
-                    product_name, quantity, price, revenue_minor, currency)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            [
-                position, Int64(bitPattern: accountID), Int64(bitPattern: profile),
-                Int64(bitPattern: event.derivedFrom == 0 ? event.position : event.derivedFrom), orderID,
-                event.time.timeIntervalSince1970, productID, name, quantity.description, price.description, minor, account.currency,
-            ])
-        guard self.db.changesCount > 0 else { return }
+        let inserted = try self.insertItem.change { row in
+            row.bind(1, position)
+            row.bind(2, accountID)
+            row.bind(3, profile)
+            row.bind(4, event.derivedFrom == 0 ? event.position : event.derivedFrom)
+            row.bind(5, orderID)
+            row.bind(6, event.time.timeIntervalSince1970)
+            row.bind(7, productID)
+            row.bind(8, name)
+            row.bind(9, self.numbers.text(quantity))
+            row.bind(10, self.numbers.text(price))
+            row.bind(11, minor)
+            row.bind(12, account.currency)
+        }
+        guard inserted > 0 else { return }
         // Buy-again clicks on this item's order (possibly stored before it) now cover its product.
-        var clicks: [Row] = []
+        var clicks: [(position: Int64, profile: Int64, time: Double)] = []
         if !orderID.isEmpty {
-            clicks = try self.rows(
-                "SELECT position, profile_id, time FROM buy_agains WHERE account_id = ? AND order_id = ?",
-                [Int64(bitPattern: accountID), orderID])
+            try self.selectBuyAgainsOfOrder.run({ $0.bind(1, accountID); $0.bind(2, orderID) }) { row in
+                clicks.append((row.int64(0), row.int64(1), row.double(2)))
+            }
             for click in clicks {
                 try self.addInteractionProduct(
-                    position: click[0], productID: productID, accountID: Int64(bitPattern: accountID), profileID: click[1],
-                    time: click[2], rule: .clickedBuyAgain)
+                    position: click.position, productID: productID, accountID: Int64(bitPattern: accountID), profileID: click.profile,
+                    time: click.time, rule: .clickedBuyAgain)
             }
         }
         // Those clicks may have attributed the item already: then its stored row is the truth.
@@ -290,15 +363,17 @@ private final class Writer {
             products = [product]
         case .clickedBuyAgain:
             guard let orderID = event.properties["order_id"].flatMap(EventProperties.identifierText) else { return }
-            try self.execute(
-                "INSERT OR IGNORE INTO buy_agains (position, account_id, profile_id, order_id, time) VALUES (?, ?, ?, ?, ?)",
-                [position, account, profile, orderID, time])
+            try self.insertBuyAgain.run { row in
+                row.bind(1, position)
+                row.bind(2, account)
+                row.bind(3, profile)
+                row.bind(4, orderID)
+                row.bind(5, time)
+            }
             if case .array(let ids)? = event.properties["product_ids"] {
                 products.formUnion(ids.compactMap(EventProperties.identifierText))
             }
-            products.formUnion(try String.fetchAll(
-                self.db.cachedStatement(sql: "SELECT DISTINCT product_id FROM items WHERE account_id = ? AND order_id = ?"),
-                arguments: [account, orderID]))
+            try self.selectProductsOfOrder.run({ $0.bind(1, account); $0.bind(2, orderID) }) { row in products.insert(row.text(0)) }
         }
         for product in products.sorted() {
             try self.addInteractionProduct(position: position, productID: product, accountID: account, profileID: profile, time: time, rule: rule)
@@ -308,15 +383,25 @@ private final class Writer {
     /// Stores one (interaction, product) and attributes the profile's items of that product in
     /// the 24 hours after it.
     func addInteractionProduct(position: Int64, productID: String, accountID: Int64, profileID: Int64, time: Double, rule: HubAttributionRule.Rule) throws {
-        try self.execute(
-            "INSERT OR IGNORE INTO hub_interactions (position, product_id, account_id, profile_id, time, rule) VALUES (?, ?, ?, ?, ?, ?)",
-            [position, productID, accountID, profileID, time, Int64(rule.rawValue)])
-        guard self.db.changesCount > 0 else { return }
-        let items = try self.rows(
-            "SELECT position FROM items WHERE account_id = ? AND profile_id = ? AND product_id = ? AND time >= ? AND time <= ?",
-            [accountID, profileID, productID, time - 1, time + HubAttributionRule.window + 1])
+        let inserted = try self.insertInteraction.change { row in
+            row.bind(1, position)
+            row.bind(2, productID)
+            row.bind(3, accountID)
+            row.bind(4, profileID)
+            row.bind(5, time)
+            row.bind(6, Int64(rule.rawValue))
+        }
+        guard inserted > 0 else { return }
+        var items: [Int64] = []
+        try self.selectItemsAfterInteraction.run({ row in
+            row.bind(1, accountID)
+            row.bind(2, profileID)
+            row.bind(3, productID)
+            row.bind(4, time - 1)
+            row.bind(5, time + HubAttributionRule.window + 1)
+        }) { row in items.append(row.int64(0)) }
         for item in items {
-            try self.evaluate(itemPosition: item[0])
+            try self.evaluate(itemPosition: item)
         }
     }
 
@@ -341,47 +426,49 @@ private final class Writer {
         if let known {
             facts = known
         } else {
-            guard let row = try self.row(
-                """
-                    SELECT account_id, profile_id, product_id, time, interaction_position, revenue_minor, currency
-                    FROM items WHERE position = ?
-                    """,
-                [itemPosition])
-            else { return }
-            facts = ItemFacts(
-                accountID: row[0], profileID: row[1], productID: row[2], time: row[3], interactionPosition: row[4],
-                revenueMinor: row[5], currency: row[6])
+            var stored: ItemFacts?
+            try self.selectItem.run({ $0.bind(1, itemPosition) }) { row in
+                stored = ItemFacts(
+                    accountID: row.int64(0), profileID: row.int64(1), productID: row.text(2), time: row.double(3),
+                    interactionPosition: row.isNull(4) ? nil : row.int64(4), revenueMinor: row.int64(5), currency: row.text(6))
+            }
+            guard let stored else { return }
+            facts = stored
         }
         let accountID = facts.accountID
         let time = facts.time
         let item = HubAttributionRule.Item(position: UInt64(bitPattern: itemPosition), time: Date(timeIntervalSince1970: time), productID: facts.productID)
         // One second of slack either side of the window; the rule decides exactly.
-        let candidates = try self.rows(
-            """
-                SELECT position, time, rule FROM hub_interactions
-                WHERE account_id = ? AND profile_id = ? AND product_id = ? AND time >= ? AND time <= ?
-                """,
-            [accountID, facts.profileID, item.productID, time - HubAttributionRule.window - 1, time + 1]
-        ).compactMap { candidate -> HubAttributionRule.Interaction? in
-            guard let rule = HubAttributionRule.Rule(rawValue: UInt8(candidate[2] as Int64)) else { return nil }
-            return HubAttributionRule.Interaction(
-                position: UInt64(bitPattern: candidate[0]), time: Date(timeIntervalSince1970: candidate[1]), rule: rule,
-                productIDs: [item.productID])
+        var candidates: [HubAttributionRule.Interaction] = []
+        try self.selectInteractionsBeforeItem.run({ row in
+            row.bind(1, accountID)
+            row.bind(2, facts.profileID)
+            row.bind(3, item.productID)
+            row.bind(4, time - HubAttributionRule.window - 1)
+            row.bind(5, time + 1)
+        }) { row in
+            guard let rule = HubAttributionRule.Rule(rawValue: UInt8(truncatingIfNeeded: row.int64(2))) else { return }
+            candidates.append(HubAttributionRule.Interaction(
+                position: row.uint64(0), time: Date(timeIntervalSince1970: row.double(1)), rule: rule, productIDs: [item.productID]))
         }
         guard let best = HubAttributionRule.attribution(of: item, interactions: candidates) else { return }
         let wasAttributed = facts.interactionPosition != nil
         guard facts.interactionPosition != Int64(bitPattern: best.position) else { return }
         let day = self.day(of: item.time, in: try self.account(UInt64(bitPattern: accountID)).timeZone)
-        try self.execute(
-            "UPDATE items SET interaction_position = ?, interaction_time = ?, rule = ?, day = ? WHERE position = ?",
-            [Int64(bitPattern: best.position), best.time.timeIntervalSince1970, Int64(best.rule.rawValue), day, itemPosition])
+        try self.attributeItem.run { row in
+            row.bind(1, best.position)
+            row.bind(2, best.time.timeIntervalSince1970)
+            row.bind(3, Int64(best.rule.rawValue))
+            row.bind(4, day)
+            row.bind(5, itemPosition)
+        }
         if !wasAttributed {
-            try self.execute(
-                """
-                    INSERT INTO daily_revenue (account_id, day, currency, revenue_minor, items) VALUES (?, ?, ?, ?, 1)
-                    ON CONFLICT DO UPDATE SET revenue_minor = revenue_minor + excluded.revenue_minor, items = items + 1
-                    """,
-                [accountID, day, facts.currency, facts.revenueMinor])
+            try self.addDailyRevenue.run { row in
+                row.bind(1, accountID)
+                row.bind(2, day)
+                row.bind(3, facts.currency)
+                row.bind(4, facts.revenueMinor)
+            }
         }
     }
 }

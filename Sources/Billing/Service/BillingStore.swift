@@ -149,7 +149,7 @@ private final class WriterState: @unchecked Sendable {
     /// Writes the batch's accumulated activity: one upsert per (account, profile, month).
     private func flush(_ db: Database) throws {
         guard !self.pending.isEmpty else { return }
-        let upsert = SQLiteStep(try db.cachedStatement(sql: """
+        let upsert = RawStatement(try db.cachedStatement(sql: """
             INSERT INTO profile_months (account_id, profile_id, month, first_event, last_event) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (account_id, month, profile_id) DO UPDATE SET
                 first_event = min(first_event, excluded.first_event),
@@ -158,9 +158,13 @@ private final class WriterState: @unchecked Sendable {
         // In key order: neighbouring rows share pages.
         let ordered = self.pending.sorted { ($0.key.account, $0.key.month, $0.key.profile) < ($1.key.account, $1.key.month, $1.key.profile) }
         for (key, span) in ordered {
-            try upsert.run(
-                .integer(Int64(bitPattern: key.account)), .integer(Int64(bitPattern: key.profile)), .integer(Int64(key.month)),
-                .real(span.first), .real(span.last))
+            try upsert.run { row in
+                row.bind(1, key.account)
+                row.bind(2, key.profile)
+                row.bind(3, Int64(key.month))
+                row.bind(4, span.first)
+                row.bind(5, span.last)
+            }
         }
         self.pending.removeAll(keepingCapacity: true)
     }

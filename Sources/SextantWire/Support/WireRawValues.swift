@@ -23,6 +23,13 @@ public enum WireRawValues {
     /// A `[String: JSONValue]` field's body (alternating key and value elements), as the generic
     /// decoder reads it.
     public static func jsonProperties(_ body: UnsafeRawBufferPointer) throws -> [String: JSONValue] {
+        try self.jsonProperties(body, keeping: nil)
+    }
+
+    /// The same, keeping only the members whose key's UTF-8 is one of `keys` (nil: all). The
+    /// values of other members are skipped unread (their length is in their element header), but
+    /// every key is still checked as the generic decoder checks it.
+    public static func jsonProperties(_ body: UnsafeRawBufferPointer, keeping keys: [[UInt8]]?) throws -> [String: JSONValue] {
         var result: [String: JSONValue] = [:]
         var offset = 0
         func fail(_ message: String) -> DecodingError {
@@ -41,15 +48,20 @@ public enum WireRawValues {
         }
         var count = 0
         while offset < body.count {
-            guard let key = WireUTF8.string(try element()) else { throw fail("key is not valid UTF-8") }
+            let keyBytes = try element()
             guard offset < body.count else { throw fail("dictionary has a key without a value (odd number of elements)") }
             let valueBytes = try element()
+            count += 2
+            guard count <= WireLimits.defaults.maxElementCount else { throw fail("more than \(WireLimits.defaults.maxElementCount) elements") }
+            if let keys, !keys.contains(where: { $0.elementsEqual(keyBytes) }) {
+                guard WireUTF8.string(keyBytes) != nil else { throw fail("key is not valid UTF-8") }
+                continue
+            }
+            guard let key = WireUTF8.string(keyBytes) else { throw fail("key is not valid UTF-8") }
             var reader = JSONValueCoding.Reader(bytes: valueBytes, path: { [] })
             let value = try reader.read(depth: 0)
             guard reader.offset == valueBytes.count else { throw reader.error("trailing bytes after the JSON value") }
             result[key] = value
-            count += 2
-            guard count <= WireLimits.defaults.maxElementCount else { throw fail("more than \(WireLimits.defaults.maxElementCount) elements") }
         }
         return result
     }
