@@ -441,6 +441,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ComposeTopologyTests",
+            dependencies: ["SextantContracts", "SextantDemo", "SextantTesting", "SextantWire"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SextantDemoTests",
             dependencies: ["SextantDemo", "SextantContracts", "SextantWire"],
             swiftSettings: swiftSettings
