@@ -48,7 +48,8 @@ enum ComposeModel {
             let services = root["services"] as? [String: [String: Any]]
         else { throw ComposeModelError.unreadable("docker-compose config failed: \(run.stderr)") }
         var result: [String: ComposeService] = [:]
-        for (name, spec) in services {
+        // Services behind a profile (Prometheus: `--profile monitoring`) do not start by default.
+        for (name, spec) in services where ((spec["profiles"] as? [Any]) ?? []).isEmpty {
             guard let build = spec["build"] as? [String: Any], let dockerfilePath = build["dockerfile"] as? String else {
                 throw ComposeModelError.unreadable("\(name) has no build.dockerfile")
             }
@@ -80,6 +81,26 @@ enum ComposeModel {
                 volumes: volumes, ports: ports, dependsOn: dependsOn, healthCheck: dockerfile.healthCheck, restartPolicy: spec["restart"] as? String)
         }
         return result
+    }
+
+    /// The services behind a profile, with their profiles.
+    static func profiled(repository: String) async throws -> [String: [String]] {
+        let script = "docker-compose -f '\(repository)/docker-compose.yml' config | python3 -c 'import sys, yaml, json; print(json.dumps({n: s.get(\"profiles\", []) for n, s in yaml.safe_load(sys.stdin)[\"services\"].items() if s.get(\"profiles\")}))'"
+        let run = try await CommandRun.run("/bin/sh", ["-c", script], timeout: 60)
+        guard run.status == 0, let data = run.stdout.data(using: .utf8), let profiled = try JSONSerialization.jsonObject(with: data) as? [String: [String]] else {
+            throw ComposeModelError.unreadable("docker-compose config failed: \(run.stderr)")
+        }
+        return profiled
+    }
+
+    /// The `host:port` targets of deploy/prometheus.yml.
+    static func prometheusTargets(repository: String) async throws -> Set<String> {
+        let script = "python3 -c 'import sys, yaml, json; c = yaml.safe_load(open(sys.argv[1])); print(json.dumps([t for j in c[\"scrape_configs\"] for s in j[\"static_configs\"] for t in s[\"targets\"]]))' '\(repository)/deploy/prometheus.yml'"
+        let run = try await CommandRun.run("/bin/sh", ["-c", script], timeout: 30)
+        guard run.status == 0, let data = run.stdout.data(using: .utf8), let targets = try JSONSerialization.jsonObject(with: data) as? [String] else {
+            throw ComposeModelError.unreadable("deploy/prometheus.yml: \(run.stderr)")
+        }
+        return Set(targets)
     }
 
     /// Service names in an order that starts every service after those it depends on.

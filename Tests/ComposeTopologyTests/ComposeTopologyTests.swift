@@ -20,6 +20,21 @@ import Testing
     static let canRun = getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip")
         && FileManager.default.isExecutableFile(atPath: "/usr/bin/socat") && FileManager.default.isExecutableFile(atPath: "/usr/bin/docker-compose")
 
+    /// Prometheus is behind the `monitoring` profile and scrapes every service's metrics port.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/docker-compose"), "needs docker-compose"))
+    func prometheusScrapesEveryServiceBehindAProfile() async throws {
+        #expect(try await ComposeModel.profiled(repository: Self.repository) == ["prometheus": ["monitoring"]])
+        let services = try await ComposeModel.load(repository: Self.repository)
+        var expected: Set<String> = []
+        for service in services.values {
+            for (key, value) in service.environment where key.hasSuffix("_METRICS_LISTEN") {
+                expected.insert("\(service.name):\(value.split(separator: ":").last!)")
+            }
+        }
+        #expect(expected.count == 6, "\(expected)")
+        #expect(try await ComposeModel.prometheusTargets(repository: Self.repository) == expected)
+    }
+
     @Test(.enabled(if: canRun, "needs root, iproute2, socat and docker-compose"), .timeLimit(.minutes(6)))
     func theComposeTopologyServesTheAPIRecoversAndRefusesStrangers() async throws {
         await NamespaceTopology.removeLeftovers()
