@@ -357,7 +357,7 @@ public final class PredictiveStore: LogApplier, Sendable {
         let cutoff = today - holdoutDays
         let bgnbd = HoldoutCheck.run(records: records, cutoffDay: cutoff, endDay: today, kind: .bgnbd, settings: optimizer)
         let modified = HoldoutCheck.run(records: records, cutoffDay: cutoff, endDay: today, kind: .modifiedBGNBD, settings: optimizer)
-        let choice = PurchaseModelChoice.choose(bgnbd: bgnbd, modified: modified)
+        let choice = PurchaseModelChoice.choose(bgnbd: bgnbd, modified: modified, unit: "days")
         let chosenReport = choice.kind == .bgnbd ? bgnbd : modified
 
         let summaries = records.compactMap { $0.summary(asOfDay: today) }

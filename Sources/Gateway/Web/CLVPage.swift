@@ -11,29 +11,16 @@ import NIOCore
 enum CLVPage {
     static let path = "/clv"
 
-    static let html = #"""
-        <!doctype html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>Predicted CLV · Sextant</title>
-        <style>
-        \#(WebCommon.style)
+    /// The page's own style rules.
+    static let style = """
           .facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 1rem; margin: 0; }
           .facts dt { color: var(--muted); }
           .band-low { color: var(--up); } .band-medium { color: #a05a00; } .band-high { color: var(--down); }
-        </style>
-        </head>
-        <body data-state="loading">
-        <header><h1>Predicted CLV</h1><span class="muted" id="account"></span><a href="/customer-hub">Customer Hub</a><a href="/" style="margin-left:1rem">Suite status</a></header>
-        <main>
-          <form id="key-form" class="notice" hidden>
-            <label>API key (a read-only key is enough)
-              <input id="key-input" type="password" autocomplete="off" size="60" placeholder="sxt_…"></label>
-            <p class="muted">The key stays in this browser tab. <code>sextant keys create --account &lt;id&gt; --role read-only --name dashboard</code> makes one.</p>
-            <button type="submit">Show predicted CLV</button>
-          </form>
+        """
+
+    static let html = #"""
+        \#(WebCommon.top(title: "Predicted CLV", style: Self.style, links: [("/customer-hub", "Customer Hub"), ("/", "Suite status")]))
+        \#(WebCommon.keyForm(button: "Show predicted CLV"))
           <div id="error" class="notice error" hidden></div>
           <div id="ineligible" class="notice" hidden><strong>Not enough data for predictions yet.</strong>
             <ul id="missing"></ul></div>

@@ -18,25 +18,8 @@ enum CustomerHubPage {
     static let path = "/customer-hub"
 
     static let html = #"""
-        <!doctype html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>Customer Hub · Sextant</title>
-        <style>
-        \#(WebCommon.style)
-        </style>
-        </head>
-        <body data-state="loading">
-        <header><h1>Customer Hub</h1><span class="muted" id="account"></span><a href="/clv">Predicted CLV</a><a href="/" style="margin-left:1rem">Suite status</a></header>
-        <main>
-          <form id="key-form" class="notice" hidden>
-            <label>API key (a read-only key is enough)
-              <input id="key-input" type="password" autocomplete="off" size="60" placeholder="sxt_…"></label>
-            <p class="muted">The key stays in this browser tab. <code>sextant keys create --account &lt;id&gt; --role read-only --name dashboard</code> makes one.</p>
-            <button type="submit">Show the dashboard</button>
-          </form>
+        \#(WebCommon.top(title: "Customer Hub", style: "", links: [("/clv", "Predicted CLV"), ("/", "Suite status")]))
+        \#(WebCommon.keyForm(button: "Show the dashboard"))
           <div id="error" class="notice error" hidden></div>
           <div id="inactive" class="notice" hidden>The Customer Hub is inactive for this account: nothing new is collected; the data collected before is shown.</div>
           <div class="controls" id="controls">

@@ -131,4 +131,40 @@ enum WebCommon {
         }
         function showError(message) { $("error").textContent = message; $("error").hidden = !message; }
         """#
+
+    /// The start of a dashboard page up to `<main>`: the document head with the shared style and
+    /// the page's own rules, and the header with the page's title and links to the others.
+    static func top(title: String, style extra: String = "", links: [(href: String, text: String)]) -> String {
+        let anchors = links.enumerated().map { index, link in
+            index == 0 ? "<a href=\"\(link.href)\">\(link.text)</a>" : "<a href=\"\(link.href)\" style=\"margin-left:1rem\">\(link.text)</a>"
+        }.joined()
+        return """
+            <!doctype html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(title) · Sextant</title>
+            <style>
+            \(Self.style)
+            \(extra)
+            </style>
+            </head>
+            <body data-state="loading">
+            <header><h1>\(title)</h1><span class="muted" id="account"></span>\(anchors)</header>
+            <main>
+            """
+    }
+
+    /// The form that asks for an API key (hidden until a page finds none in sessionStorage).
+    static func keyForm(button: String) -> String {
+        """
+          <form id="key-form" class="notice" hidden>
+            <label>API key (a read-only key is enough)
+              <input id="key-input" type="password" autocomplete="off" size="60" placeholder="sxt_…"></label>
+            <p class="muted">The key stays in this browser tab. <code>sextant keys create --account &lt;id&gt; --role read-only --name dashboard</code> makes one.</p>
+            <button type="submit">\(button)</button>
+          </form>
+        """
+    }
 }

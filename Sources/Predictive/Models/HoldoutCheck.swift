@@ -85,8 +85,8 @@ public struct PurchaseModelChoice: Sendable {
     /// Prefers the model with the lower per-customer holdout error. BG/NBD, the published model,
     /// is kept unless MBG/NBD is better by more than 0.5% (a difference that small is noise).
     /// A model that could not be fitted is never chosen; if neither could, BG/NBD is named with
-    /// the reason.
-    public static func choose(bgnbd: HoldoutReport, modified: HoldoutReport) -> PurchaseModelChoice {
+    /// the reason. `unit` names the time unit in the reason ("days" in predictive-service).
+    public static func choose(bgnbd: HoldoutReport, modified: HoldoutReport, unit: String = "time units") -> PurchaseModelChoice {
         let reports = [bgnbd, modified]
         func describe(_ report: HoldoutReport) -> String {
             guard let mae = report.meanAbsoluteError else { return "\(report.kind) could not be fitted (\(report.fit.status))" }
@@ -105,8 +105,8 @@ public struct PurchaseModelChoice: Sendable {
             let chooseModified = modifiedError < plain * 0.995
             let chosen: PurchaseModelKind = chooseModified ? .modifiedBGNBD : .bgnbd
             let verdict = chooseModified
-                ? "MBG/NBD predicts the held-back \(period) time units better"
-                : (modifiedError < plain ? "MBG/NBD is better by less than 0.5%, so the published BG/NBD is kept" : "BG/NBD predicts the held-back \(period) time units at least as well")
+                ? "MBG/NBD predicts the held-back \(period) \(unit) better"
+                : (modifiedError < plain ? "MBG/NBD is better by less than 0.5%, so the published BG/NBD is kept" : "BG/NBD predicts the held-back \(period) \(unit) at least as well")
             return PurchaseModelChoice(kind: chosen, reason: "\(verdict): \(describe(bgnbd)) vs \(describe(modified))", reports: reports)
         }
     }
