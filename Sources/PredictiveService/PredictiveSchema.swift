@@ -10,7 +10,7 @@ public enum PredictiveSchema {
         var migrations = Migrations()
         migrations.register(1, "log-cursor", LogCursor.createTable)
         migrations.register(2, "orders") { db in
-            try db.execute(sql: "UPDATE log_cursor SET position = 0 WHERE id = 1")
+            try LogCursor.rewind(db)
             try db.execute(sql: """
                 -- Accounts as last seen in the ingest log.
                 CREATE TABLE accounts (
@@ -46,7 +46,7 @@ public enum PredictiveSchema {
         }
         migrations.register(3, "conversion-metric") { db in
             // Custom metrics were not kept before: replay the log so their definitions are read.
-            try db.execute(sql: "UPDATE log_cursor SET position = 0 WHERE id = 1")
+            try LogCursor.rewind(db)
             try db.execute(sql: """
                 -- Every custom metric definition in the log (wire-encoded CustomMetric).
                 CREATE TABLE custom_metrics (

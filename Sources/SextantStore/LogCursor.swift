@@ -22,6 +22,13 @@ public enum LogCursor {
         UInt64(try Int64.fetchOne(db, sql: "SELECT position FROM log_cursor WHERE id = 1") ?? 0)
     }
 
+    /// Sets the position back to 0, so the consumer reads the whole log again: for a migration
+    /// that adds state the consumer did not keep before (the entries' other effects must be
+    /// idempotent, since they are applied a second time).
+    public static func rewind(_ db: Database) throws {
+        try db.execute(sql: "UPDATE log_cursor SET position = 0 WHERE id = 1")
+    }
+
     /// Records `position` as applied. Call inside the transaction that applies the entries.
     /// - Precondition: positions only move forward.
     public static func advance(_ db: Database, to position: UInt64) throws {

@@ -23,7 +23,7 @@ public enum AttributionSchema {
         var migrations = Migrations()
         migrations.register(1, "log-cursor", LogCursor.createTable)
         migrations.register(2, "hub revenue") { db in
-            try db.execute(sql: "UPDATE log_cursor SET position = 0 WHERE id = 1")
+            try LogCursor.rewind(db)
             try db.execute(sql: """
                 CREATE TABLE accounts (
                     id INTEGER PRIMARY KEY,

@@ -13,7 +13,7 @@ public enum InsightsSchema {
         var migrations = Migrations()
         migrations.register(1, "log-cursor", LogCursor.createTable)
         migrations.register(2, "customer hub") { db in
-            try db.execute(sql: "UPDATE log_cursor SET position = 0 WHERE id = 1")
+            try LogCursor.rewind(db)
             try db.execute(sql: """
                 -- Accounts as last seen in the ingest log.
                 CREATE TABLE accounts (
