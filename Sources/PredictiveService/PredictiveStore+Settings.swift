@@ -11,11 +11,12 @@ import Synchronization
 extension PredictiveStore {
     /// Reads the log of one account from just after a position: calls `handle` with each batch of
     /// the account's entries in order, up to the log's head at the time of the call, and stops
-    /// early when `handle` answers false. predictive-service reads with ingest's `Subscribe`
-    /// (`accountID` set, `follow` false).
+    /// early when `handle` answers false. Answers the account's log head once it has read (so a
+    /// read that ended early can be told from a complete one). predictive-service reads with
+    /// ingest's `Subscribe` (`accountID` set, `follow` false), then `LogHead`.
     public typealias LogReader = @Sendable (
         _ accountID: UInt64, _ after: UInt64, _ handle: @escaping @Sendable ([LogEntry]) async throws -> Bool
-    ) async throws -> Void
+    ) async throws -> UInt64
 
     static let placedOrderName = StandardMetric.placedOrder
 
@@ -82,6 +83,7 @@ extension PredictiveStore {
                 "horizonDays: between \(CLVSettings.minimumHorizonDays) and \(CLVSettings.maximumHorizonDays) days, not \(horizon)")
         }
         let accountID = request.accountID
+        let hadModel = self.models.withLock { $0[accountID] != nil }
         let (updated, conversionChanged, horizonChanged) = try await self.database.write { db in
             _ = try self.account(accountID, now: now, db: db)
             let (current, rebuild) = try self.settings(accountID, db: db)
@@ -106,7 +108,15 @@ extension PredictiveStore {
                 try db.execute(sql: "DELETE FROM orders WHERE account_id = ? AND kind = ?", arguments: [a, OrderRowKind.placed.rawValue])
                 let applied = Int64(bitPattern: try LogCursor.read(db))
                 target = applied > 0 ? applied : nil
-                self.customConversions.withLock { $0[accountID] = conversion }
+                // In memory only once the change is committed; on the writer, so the next
+                // `apply` already sees it.
+                let committed = conversion
+                db.afterNextTransaction(onCommit: { _ in
+                    self.customConversions.withLock { $0[accountID] = committed }
+                    self.bumpEpoch(accountID)
+                })
+            } else if request.horizonDays.map({ $0 != current.horizonDays }) ?? false {
+                db.afterNextTransaction(onCommit: { _ in self.bumpEpoch(accountID) })
             }
             try db.execute(
                 sql: """
@@ -123,19 +133,21 @@ extension PredictiveStore {
                 ])
             return (try self.settings(accountID, db: db).0, conversionChanged, horizon != current.horizonDays)
         }
+        // The commit dropped the account's model and status (a new epoch, `bumpEpoch`).
         if conversionChanged {
-            self.models.withLock { $0[accountID] = nil }
-            self.statuses.withLock { $0[accountID] = nil }
             self.rebuildWakes.continuation.yield()
-        } else if horizonChanged {
-            self.statuses.withLock { $0[accountID] = nil }
-            if self.models.withLock({ $0[accountID] != nil }) { _ = try await self.fit(accountID: accountID, now: now) }
+        } else if horizonChanged, hadModel {
+            _ = try await self.fit(accountID: accountID, now: now)
         }
         return updated
     }
 
     static func checkConversion(_ metric: CustomMetric) throws {
-        guard case .value = metric.aggregation else {
+        guard case .value = metric.aggregation, !metric.sources.contains(where: { $0.metric == StandardMetric.orderedProduct }) else {
+            if metric.sources.contains(where: { $0.metric == StandardMetric.orderedProduct }) {
+                throw PredictiveError.invalidSetting(
+                    "conversionMetric: custom metric \(metric.id) \"\(metric.name)\" is built on \"Ordered Product\", one event per order line; use the orders (Placed Order) instead")
+            }
             throw PredictiveError.invalidSetting(
                 "conversionMetric: custom metric \(metric.id) \"\(metric.name)\" counts events; a CLV conversion metric must measure revenue (aggregation value)")
         }
@@ -156,20 +168,23 @@ extension PredictiveStore {
             try Int64.fetchAll(db, sql: "SELECT account_id FROM clv_settings WHERE rebuild_target IS NOT NULL ORDER BY account_id")
         }
         var finished: [UInt64] = []
+        var failures: [String] = []
+        // One account's failure does not hold up the others; the failures are thrown together
+        // at the end, so the caller tries again.
         for id in pending {
             let account = UInt64(bitPattern: id)
-            if try await self.rebuild(account, read: read) {
-                finished.append(account)
-                self.statuses.withLock { $0[account] = nil }
-                do {
-                    _ = try await self.fit(accountID: account, now: now())
-                } catch let error as PredictiveError {
-                    // Recorded on the status; the orders are complete either way.
-                    if case .fitFailed = error { continue }
-                    throw error
-                }
+            do {
+                guard try await self.rebuild(account, read: read) else { continue }
+            } catch {
+                failures.append("account \(account): \(error)")
+                continue
             }
+            finished.append(account)
+            self.statuses.withLock { $0[account] = nil }
+            // A failed fit is recorded on the status; the orders are complete either way.
+            _ = try? await self.fit(accountID: account, now: now())
         }
+        if !failures.isEmpty { throw PredictiveError.rebuildFailed(failures.joined(separator: "; ")) }
         return finished
     }
 
@@ -186,7 +201,8 @@ extension PredictiveStore {
         }) else { return false }
 
         let superseded = Mutex(false)
-        try await read(accountID, UInt64(start)) { entries in
+        let readThrough = Mutex(UInt64(start))
+        let head = try await read(accountID, UInt64(start)) { entries in
             let relevant = entries.filter { $0.position <= UInt64(target) }
             let more = (entries.last?.position ?? 0) < UInt64(target)
             guard let last = relevant.last else { return more }
@@ -204,10 +220,16 @@ extension PredictiveStore {
                 try db.execute(sql: "UPDATE clv_settings SET rebuild_read = ? WHERE account_id = ?", arguments: [Int64(last.position), a])
                 return true
             }
-            if !current { superseded.withLock { $0 = true } }
+            if current { readThrough.withLock { $0 = last.position } } else { superseded.withLock { $0 = true } }
             return current && more
         }
         if superseded.withLock({ $0 }) { return false }
+        // A read that stopped before the target or the account's head (the stream ended early)
+        // is not complete: it goes on from where it stopped next time.
+        let reached = readThrough.withLock { $0 }
+        guard reached >= min(UInt64(target), head) else {
+            throw PredictiveError.rebuildFailed("the log of account \(accountID) was read to \(reached), short of \(min(UInt64(target), head))")
+        }
         // Everything up to the target has been read (the account's last entry may come before it).
         return try await self.database.write { db in
             try db.execute(

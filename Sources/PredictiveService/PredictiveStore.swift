@@ -40,6 +40,9 @@ public final class PredictiveStore: LogApplier, Sendable {
     /// Accounts whose conversion metric is a custom metric, with its definition. Changed only
     /// inside a write transaction, and read inside one by ``apply(_:)``.
     let customConversions: Mutex<[UInt64: CustomMetric]>
+    /// Counts each account's settings changes that invalidate a model (conversion metric, horizon):
+    /// a fit that started before such a change does not keep its result.
+    let epochs = Mutex<[UInt64: UInt64]>([:])
     /// Wakes ``runRebuilds(read:now:onError:)`` when a conversion metric changes.
     let rebuildWakes = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
 
@@ -226,10 +229,11 @@ public final class PredictiveStore: LogApplier, Sendable {
         // Known with a model, or eligible with a fit that failed (it is retried at the next round
         // or by `fit`, not on every read).
         if let known = self.statuses.withLock({ $0[accountID] }), known.model != nil || known.eligible { return known }
+        let epoch = self.epoch(accountID)
         let check = try await self.eligibility(accountID: accountID, now: now)
         if check.status.eligible { return try await self.fit(accountID: accountID, now: now) }
         // Re-reading a conversion metric's orders moves on: not kept.
-        if check.status.rebuilding == nil { self.statuses.withLock { $0[accountID] = check.status } }
+        if check.status.rebuilding == nil { self.keep(accountID, epoch: epoch) { _, statuses in statuses[accountID] = check.status } }
         return check.status
     }
 
@@ -279,12 +283,15 @@ public final class PredictiveStore: LogApplier, Sendable {
     /// loses its model: no invented numbers), and answers the status with the new card. A fit
     /// that fails keeps the previous model and is recorded (``PredictiveStatus/lastFitFailure``).
     public func fit(accountID: UInt64, now: Date) async throws -> PredictiveStatus {
+        let epoch = self.epoch(accountID)
         let check = try await self.eligibility(accountID: accountID, now: now)
         var status = check.status
         guard status.eligible else {
-            self.models.withLock { $0[accountID] = nil }
+            self.keep(accountID, epoch: epoch) { models, statuses in
+                models[accountID] = nil
+                if status.rebuilding == nil { statuses[accountID] = status }
+            }
             status.model = nil
-            if status.rebuilding == nil { self.statuses.withLock { $0[accountID] = status } }
             return status
         }
         let fitted: FittedModel
@@ -301,7 +308,7 @@ public final class PredictiveStore: LogApplier, Sendable {
             }
             status.model = self.models.withLock { $0[accountID]?.card }
             status.lastFitFailure = failure
-            self.statuses.withLock { $0[accountID] = status }
+            self.keep(accountID, epoch: epoch) { _, statuses in statuses[accountID] = status }
             throw error
         }
         if status.lastFitFailure != nil {
@@ -310,10 +317,34 @@ public final class PredictiveStore: LogApplier, Sendable {
             }
             status.lastFitFailure = nil
         }
-        self.models.withLock { $0[accountID] = fitted }
         status.model = fitted.card
-        self.statuses.withLock { $0[accountID] = status }
-        return status
+        let current = self.keep(accountID, epoch: epoch) { models, statuses in
+            models[accountID] = fitted
+            statuses[accountID] = status
+        }
+        // Settings changed during the fit: its model is not kept; the status as it is now.
+        return current ? status : try await self.status(accountID: accountID, now: now)
+    }
+
+    func epoch(_ accountID: UInt64) -> UInt64 { self.epochs.withLock { $0[accountID] ?? 0 } }
+
+    /// A new epoch: models and statuses computed before are not kept, and those kept are dropped.
+    func bumpEpoch(_ accountID: UInt64) {
+        self.epochs.withLock { $0[accountID, default: 0] += 1 }
+        self.models.withLock { $0[accountID] = nil }
+        self.statuses.withLock { $0[accountID] = nil }
+    }
+
+    /// Runs `update` on the kept models and statuses if the account's epoch is still `epoch`.
+    @discardableResult
+    func keep(
+        _ accountID: UInt64, epoch: UInt64, _ update: (inout [UInt64: FittedModel], inout [UInt64: PredictiveStatus]) -> Void
+    ) -> Bool {
+        self.epochs.withLock { epochs in
+            guard (epochs[accountID] ?? 0) == epoch else { return false }
+            self.models.withLock { models in self.statuses.withLock { statuses in update(&models, &statuses) } }
+            return true
+        }
     }
 
     /// Fits every account the store knows for which `include` says yes (at start and daily; the
@@ -516,6 +547,8 @@ public enum PredictiveError: Error, Sendable, Hashable, RPCErrorConvertible, Cus
     case invalidSetting(String)
     /// The account's plan does not include Marketing Analytics.
     case planRequired(UInt64)
+    /// Re-reading an account's log for a new conversion metric did not finish (retried).
+    case rebuildFailed(String)
 
     public var description: String {
         switch self {
@@ -526,6 +559,7 @@ public enum PredictiveError: Error, Sendable, Hashable, RPCErrorConvertible, Cus
             "conversionMetric: account \(account) has no custom metric \(id) (or predictive-service has not read it from the log yet)"
         case .invalidSetting(let message): message
         case .planRequired(let account): "predicted CLV needs Marketing Analytics, which the plan of account \(account) does not include"
+        case .rebuildFailed(let message): "re-reading the log for a new conversion metric failed: \(message)"
         }
     }
 
@@ -536,6 +570,7 @@ public enum PredictiveError: Error, Sendable, Hashable, RPCErrorConvertible, Cus
         case .fitFailed: RPCError(code: .failedPrecondition, message: self.description)
         case .invalidSetting, .customMetricNotFound: RPCError(code: .invalidArgument, message: self.description)
         case .planRequired: RPCError(code: .permissionDenied, message: self.description)
+        case .rebuildFailed: RPCError(code: .unavailable, message: self.description)
         }
     }
 }

@@ -55,17 +55,34 @@ final class NamespaceTopology: Sendable {
         self.outsiderNamespace = "sxt\(self.runID)-outsider"
     }
 
-    static let namespacePrefix = "sxt"
+    /// The run id of a namespace this test made (`sxt<6 hex digits>-<service>`), else nil.
+    static func runID(ofNamespace name: String) -> String? {
+        guard name.hasPrefix("sxt"), let dash = name.firstIndex(of: "-") else { return nil }
+        let run = name[name.index(name.startIndex, offsetBy: 3)..<dash]
+        return run.count == 6 && run.allSatisfy(\.isHexDigit) ? String(run) : nil
+    }
 
-    /// Removes what an earlier run that died left behind: its namespaces and their hosts files.
+    /// Whether the test process that made run `id` is still alive (its pid is in the run's folder).
+    static func isAlive(run id: String) -> Bool {
+        let path = NSTemporaryDirectory() + "sextant-topology-\(id)/owner.pid"
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8), let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            return false
+        }
+        return kill(pid, 0) == 0
+    }
+
+    /// Removes what an earlier run that died left behind — its namespaces (and the processes in
+    /// them), their hosts files and its folder — leaving runs whose test process is alive alone.
     static func removeLeftovers() async {
         let names = ((try? await sh("/usr/sbin/ip", ["netns", "list"])) ?? "")
             .split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) }
-            .filter { $0.hasPrefix(Self.namespacePrefix) && $0.contains("-") }
         for name in names {
-            _ = try? await CommandRun.run("/usr/sbin/ip", ["netns", "pids", name]).stdout.split(separator: "\n").forEach { kill(Int32($0) ?? 0, SIGKILL) }
+            guard let run = Self.runID(ofNamespace: name), !Self.isAlive(run: run) else { continue }
+            let pids = (try? await CommandRun.run("/usr/sbin/ip", ["netns", "pids", name]).stdout) ?? ""
+            for pid in pids.split(separator: "\n").compactMap({ Int32($0) }) where pid > 1 { kill(pid, SIGKILL) }
             _ = try? await CommandRun.run("/usr/sbin/ip", ["netns", "del", name])
             try? FileManager.default.removeItem(atPath: "/etc/netns/\(name)")
+            try? FileManager.default.removeItem(atPath: NSTemporaryDirectory() + "sextant-topology-\(run)")
         }
     }
 
@@ -73,6 +90,8 @@ final class NamespaceTopology: Sendable {
 
     func createNetwork() async throws {
         try FileManager.default.createDirectory(atPath: self.directory, withIntermediateDirectories: true)
+        // Cleanup scripts leave a run alone while this process lives.
+        try "\(getpid())\n".write(toFile: self.directory + "/owner.pid", atomically: true, encoding: .utf8)
         let ip = "/usr/sbin/ip"
         try await sh(ip, ["netns", "add", self.switchNamespace])
         try await sh(ip, ["-n", self.switchNamespace, "link", "set", "lo", "up"])
@@ -103,8 +122,9 @@ final class NamespaceTopology: Sendable {
     /// The service's environment and arguments with every volume's container path replaced by its
     /// folder (the services run on this machine's file system, not in an image).
     func resolved(_ service: ComposeService) throws -> (environment: [String: String], arguments: [String]) {
+        func inside(_ value: String, _ volume: ComposeService.Volume) -> Bool { value == volume.target || value.hasPrefix(volume.target + "/") }
         func map(_ value: String) -> String {
-            for volume in service.volumes where value == volume.target || value.hasPrefix(volume.target + "/") {
+            for volume in service.volumes where inside(value, volume) {
                 return self.volume(volume.source) + value.dropFirst(volume.target.count)
             }
             return value
@@ -112,10 +132,12 @@ final class NamespaceTopology: Sendable {
         for volume in service.volumes {
             try FileManager.default.createDirectory(atPath: self.volume(volume.source), withIntermediateDirectories: true)
         }
-        // Nothing may write outside the test's folder: every absolute path a service is given must
-        // be inside one of its volumes.
-        for (key, value) in service.environment where value.hasPrefix("/") && !service.volumes.contains(where: { value.hasPrefix($0.target) }) {
-            throw TopologyError("\(service.name): \(key)=\(value) is not inside any of its volumes")
+        // Nothing may write outside the test's folder: every absolute path a service is given (in
+        // its environment or its arguments) must be inside one of its volumes.
+        for value in Array(service.environment.values) + service.command where value.hasPrefix("/") {
+            guard service.volumes.contains(where: { inside(value, $0) }) else {
+                throw TopologyError("\(service.name): \(value) is not inside any of its volumes")
+            }
         }
         var environment = service.environment.mapValues(map)
         environment["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -246,10 +268,13 @@ final class SupervisedProcess: Sendable {
                 try? self.start()
             }
         }
-        try process.run()
-        self.state.withLock {
-            $0.process = process
-            $0.starts += 1
+        // Started and recorded under the lock, so `stop` either sees this process or stops it
+        // from starting.
+        try self.state.withLock { state in
+            guard !state.stopped || state.starts == 0 else { return }
+            try process.run()
+            state.process = process
+            state.starts += 1
         }
     }
 

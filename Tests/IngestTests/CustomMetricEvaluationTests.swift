@@ -44,6 +44,9 @@ import Testing
         #expect(Self.holds("value", .greaterOrEqual, Self.decimal("10.5"), on: order) && Self.holds("value", .lessOrEqual, Self.decimal("10.5"), on: order))
         #expect(Self.holds("value", .isSet, nil, on: order))
         #expect(Self.holds("value", .isNotSet, nil, on: Self.event()))
+        // A text operand that is decimal text is the number; a property named "value" is not the value.
+        #expect(Self.holds("value", .equals, "10.500", on: order) && Self.holds("value", .greaterThan, "10", on: order))
+        #expect(!Self.holds("value", .equals, "9", on: Self.event(value: 10, ["value": 9])))
         // Free orders excluded: value > 0.
         #expect(!Self.holds("value", .greaterThan, 0, on: Self.event(value: 0)))
     }
@@ -85,6 +88,11 @@ import Testing
         #expect(metric.measure(Self.event("Offline Sale", ["amount": "30.50"])) == Decimal(string: "30.5"))
         #expect(metric.measure(Self.event("Offline Sale", ["amount": 12])) == 12)
         #expect(metric.measure(Self.event("Offline Sale", ["amount": "n/a"])) == nil)
+        // Only plain decimal text is an amount: no grouping, units or exponents.
+        for text in ["1,299.00", "12 USD", "1e3", "", " 5", "+5", ".5"] {
+            #expect(metric.measure(Self.event("Offline Sale", ["amount": .string(text)])) == nil, "\(text)")
+        }
+        #expect(metric.measure(Self.event("Offline Sale", ["amount": "-0.25"])) == Decimal(string: "-0.25"))
         #expect(metric.measure(Self.event("Offline Sale", value: 9)) == nil)
         var byValue = metric
         byValue.aggregation = .value(property: nil)

@@ -13,11 +13,13 @@ func logReader(_ entries: [LogEntry], batch: Int = 2, failAfter: Int? = nil) -> 
     { account, after, handle in
         let mine = entries.filter { $0.accountID == account && $0.position > after }
         var handed = 0
+        let head = entries.filter { $0.accountID == account }.last?.position ?? 0
         for start in stride(from: 0, to: mine.count, by: batch) {
             if let failAfter, handed >= failAfter { throw RPCError(code: .unavailable, message: "ingest-service is down") }
             handed += 1
-            guard try await handle(Array(mine[start..<min(mine.count, start + batch)])) else { return }
+            guard try await handle(Array(mine[start..<min(mine.count, start + batch)])) else { return head }
         }
+        return head
     }
 }
 
@@ -146,7 +148,7 @@ func logReader(_ entries: [LogEntry], batch: Int = 2, failAfter: Int? = nil) -> 
         let entries = Self.shop().entries
         try await store.apply(entries)
         _ = try await store.updateSettings(UpdateCLVSettingsRequest(accountID: 1, conversionMetric: .custom(id: 2)), now: now)
-        await #expect(throws: RPCError.self) { try await store.rebuildPending(read: logReader(entries, batch: 4, failAfter: 1), now: { now }) }
+        await #expect(throws: PredictiveError.self) { try await store.rebuildPending(read: logReader(entries, batch: 4, failAfter: 1), now: { now }) }
         let status = try await store.status(accountID: 1, now: now)
         #expect(status.rebuilding == RebuildProgress(readThrough: 4, target: 10))
         // After a restart the rest is read, from entry 5 on.
@@ -155,12 +157,50 @@ func logReader(_ entries: [LogEntry], batch: Int = 2, failAfter: Int? = nil) -> 
         let reader = logReader(entries, batch: 4)
         try await store.rebuildPending(read: { account, after, handle in
             seen.withLock { $0.append(after) }
-            try await reader(account, after, handle)
+            return try await reader(account, after, handle)
         }, now: { now })
         #expect(seen.withLock { $0 } == [4])
         #expect(try await Self.historic(store, 3) == (1, 3_050))
         #expect(try await Self.historic(store, 1) == (1, 5_000))
         #expect(try await store.status(accountID: 1, now: now).rebuilding == nil)
+    }
+
+    @Test func aReadThatEndsEarlyWithoutAnErrorIsNotTakenAsComplete() async throws {
+        let fixture = StoreFixture()
+        defer { fixture.remove() }
+        let store = try fixture.open()
+        let entries = Self.shop().entries
+        try await store.apply(entries)
+        _ = try await store.updateSettings(UpdateCLVSettingsRequest(accountID: 1, conversionMetric: .custom(id: 2)), now: now)
+        // The stream stops after one batch with no error (a server that ended the call early).
+        let short: PredictiveStore.LogReader = { account, after, handle in
+            let mine = entries.filter { $0.accountID == account && $0.position > after }
+            _ = try await handle(Array(mine.prefix(4)))
+            return entries.last!.position
+        }
+        await #expect(throws: PredictiveError.self) { try await store.rebuildPending(read: short, now: { now }) }
+        #expect(try await store.status(accountID: 1, now: now).rebuilding == RebuildProgress(readThrough: 4, target: 10))
+        #expect(try await store.rebuildPending(read: logReader(entries), now: { now }) == [1])
+        #expect(try await Self.historic(store, 3) == (1, 3_050))
+    }
+
+    @Test func aFitThatEndsAfterASettingsChangeIsNotKept() async throws {
+        let fixture = StoreFixture()
+        defer { fixture.remove() }
+        // The first fit sees the settings change (a new epoch, as a committed change makes) while
+        // it runs; its model must not be kept, and the answer comes from a fit made after it.
+        let box = Mutex<PredictiveStore?>(nil)
+        let fits = Mutex(0)
+        let store = try PredictiveStore(
+            database: try SQLiteStore.open(path: fixture.directory + "/p.sqlite", durability: .normal, migrations: PredictiveSchema.migrations),
+            fitTimeBudget: .seconds(60), beforeFit: { account in
+                if fits.withLock({ $0 += 1; return $0 }) == 1 { box.withLock { $0 }?.bumpEpoch(account) }
+            })
+        box.withLock { $0 = store }
+        try await store.apply(PredictiveStoreTests.simulatedShop(seed: 12))
+        let status = try await store.fit(accountID: 1, now: now)
+        #expect(fits.withLock { $0 } == 2)
+        #expect(status.model != nil && store.models.withLock { $0[1]?.card } == status.model)
     }
 
     @Test func aSecondChangeDuringAReReadStartsItAgain() async throws {
@@ -175,7 +215,7 @@ func logReader(_ entries: [LogEntry], batch: Int = 2, failAfter: Int? = nil) -> 
         let reader = logReader(entries, batch: 4)
         let batches = Mutex(0)
         let finished = try await store.rebuildPending(read: { account, after, handle in
-            try await reader(account, after) { batch in
+            return try await reader(account, after) { batch in
                 if batches.withLock({ $0 += 1; return $0 }) == 3 {
                     _ = try await store.updateSettings(UpdateCLVSettingsRequest(accountID: 1, conversionMetric: .custom(id: 2)), now: now)
                 }

@@ -68,6 +68,7 @@ struct Serve: AsyncParsableCommand {
                     guard try await handle(batch.entries) else { return }
                 }
             }
+            return try await ingest.unary(IngestService.logHead, LogHeadRequest(accountID: accountID), options: CallOptions(timeout: .seconds(10))).position
         }
         try await LogConsumerHost(settings: settings, serviceName: PredictiveService.serviceName).run(
             applier: store,
@@ -82,8 +83,10 @@ struct Serve: AsyncParsableCommand {
                 try? await Task.sleep(for: .seconds(5))
                 while !Task.isCancelled {
                     do {
-                        // Accounts without Marketing Analytics (or unknown to billing yet) are not fitted.
-                        let round = try await store.fitAll(now: Date(), include: { account in (try? await entitled(account)) ?? false })
+                        // Accounts whose plan lacks Marketing Analytics are not fitted; when billing
+                        // cannot say (down, or the account not read yet), the account is fitted
+                        // anyway — every read of it is still checked against the plan.
+                        let round = try await store.fitAll(now: Date(), include: { account in (try? await entitled(account)) ?? true })
                         logger.info("fitted CLV models", metadata: ["accounts-with-a-model": "\(round.fitted)"])
                         for (account, failure) in round.failures {
                             logger.warning("CLV fit failed", metadata: ["account": "\(account)", "error": "\(failure)"])

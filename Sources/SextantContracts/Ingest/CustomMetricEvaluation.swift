@@ -12,6 +12,13 @@ extension CustomMetric {
         self.sources.contains { $0.metric == event.metric && $0.matches(event) }
     }
 
+    /// `text` when it is plain decimal text (`-?[0-9]+(\.[0-9]+)?`, as on the wire), else nil:
+    /// "1,299.00", "12 USD" or "1e3" are not amounts.
+    static func plainDecimal(_ text: String) -> Decimal? {
+        var text = text
+        return text.withUTF8 { WireRawValues.decimal(UnsafeRawBufferPointer($0)) }
+    }
+
     /// The metric names whose events can match: what a reader must decode to evaluate the metric.
     public var sourceMetrics: Set<String> { Set(self.sources.map(\.metric)) }
 
@@ -24,11 +31,13 @@ extension CustomMetric {
             return 1
         case .value(property: nil):
             return event.value
+        case .value(property: "value"?):
+            return event.value
         case .value(property: let name?):
             switch event.properties[name] {
             case .number(let number)?: return number
-            case .string(let text)?: return Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")).flatMap { $0.isNaN ? nil : $0 }
-            default: return name == "value" ? event.value : nil
+            case .string(let text)?: return Self.plainDecimal(text)
+            default: return nil
             }
         }
     }
@@ -44,7 +53,8 @@ extension CustomMetricSource {
 extension PropertyFilter {
     /// The condition applied to `event`:
     /// - `equals` / `notEquals` compare the property's JSON scalar as text (`true`, `false`, a
-    ///   number's JSON text); the property `value` is the event's value, compared as a decimal.
+    ///   number's JSON text); `value` is always the event's value (never a property of that name),
+    ///   compared as a decimal, also with an operand written as decimal text.
     /// - `greaterThan`, `lessThan`, `greaterOrEqual`, `lessOrEqual` compare decimals and are false
     ///   when the property is not a number.
     /// - `contains` is substring for text, element equality (as text) for arrays.
@@ -53,26 +63,34 @@ extension PropertyFilter {
     ///   `notEquals`, `notContains` and `isNotSet` true.
     public func matches(_ event: LoggedEvent) -> Bool {
         let subject = self.subject(of: event)
+        let operand = self.effectiveOperand
         switch self.op {
         case .isSet: return subject != nil
         case .isNotSet: return subject == nil
-        case .equals: return Self.equal(subject, self.operand)
-        case .notEquals: return !Self.equal(subject, self.operand)
-        case .contains: return Self.contains(subject, self.operand)
-        case .notContains: return !Self.contains(subject, self.operand)
-        case .greaterThan: return Self.compare(subject, self.operand) { $0 > $1 }
-        case .lessThan: return Self.compare(subject, self.operand) { $0 < $1 }
-        case .greaterOrEqual: return Self.compare(subject, self.operand) { $0 >= $1 }
-        case .lessOrEqual: return Self.compare(subject, self.operand) { $0 <= $1 }
+        case .equals: return Self.equal(subject, operand)
+        case .notEquals: return !Self.equal(subject, operand)
+        case .contains: return Self.contains(subject, operand)
+        case .notContains: return !Self.contains(subject, operand)
+        case .greaterThan: return Self.compare(subject, operand) { $0 > $1 }
+        case .lessThan: return Self.compare(subject, operand) { $0 < $1 }
+        case .greaterOrEqual: return Self.compare(subject, operand) { $0 >= $1 }
+        case .lessOrEqual: return Self.compare(subject, operand) { $0 <= $1 }
         }
     }
 
     /// The property's value; `value` is the event's own value unless a property of that name
     /// exists. nil: missing or JSON null.
     private func subject(of event: LoggedEvent) -> JSONValue? {
+        if self.property == "value" { return event.value.map { .number($0) } }
         if let property = event.properties[self.property], property != .null { return property }
-        if self.property == "value", let value = event.value { return .number(value) }
         return nil
+    }
+
+    /// The operand as the condition reads it: for `value` (a decimal), text that is plain decimal
+    /// text counts as that number.
+    private var effectiveOperand: JSONValue? {
+        if self.property == "value", case .string(let text)? = self.operand, let number = CustomMetric.plainDecimal(text) { return .number(number) }
+        return self.operand
     }
 
     /// A scalar's text: strings as they are, `true`/`false`, a number's JSON text. nil for null,

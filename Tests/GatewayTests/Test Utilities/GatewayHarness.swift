@@ -119,9 +119,10 @@ final class GatewayHarness: Sendable {
             var position = after
             while true {
                 let entries = try ingest.entries(after: position, accountID: account, limit: 500)
-                guard let last = entries.last, try await handle(entries) else { return }
+                guard let last = entries.last, try await handle(entries) else { break }
                 position = last.position
             }
+            return try ingest.head(accountID: account)
         }, now: { Date() })
     }
 
