@@ -442,7 +442,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ComposeTopologyTests",
-            dependencies: ["SextantContracts", "SextantDemo", "SextantTesting", "SextantWire"],
+            dependencies: ["SextantTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -31,12 +31,19 @@ struct ImportCommand: AsyncParsableCommand {
             time: ISO 8601, YYYY-MM-DD HH:MM:SS (UTC), YYYY-MM-DD or Unix seconds. value and price: 129.99.
             Events without a unique id get one derived from the file's content and the line number.
 
+            Through the gateway: --api http://host:8080 --key sxt_… sends the batches to the HTTP API
+            (POST /api/v1/accounts/ID/events/batch) instead of to ingest-service over mutual TLS; the
+            key must be an admin or ingest-only key of the account.
+
             Resuming: after each acknowledged batch the position is saved in FILE.import-state (or --state);
             running the same command again continues after the last acknowledged line. The state file is
             removed when the import finishes. Exit status 1 when any line was rejected or unreadable.
             """)
 
     @OptionGroup var connection: IngestConnectionOptions
+    @Option(help: "Send through the gateway's HTTP API at this address (http://host:8080) with --key, instead of to ingest-service over mutual TLS.")
+    var api: String?
+    @Option(help: "An admin or ingest-only API key of the account, for --api (env SEXTANT_API_KEY).") var key: String?
     @Option(help: "The account to import into.") var account: UInt64
     @Option(help: "Events per batch (1 to 1,000).") var batch = 1_000
     @Option(help: "jsonl or csv (default: csv for *.csv files, else jsonl).") var format: String?
@@ -74,6 +81,15 @@ struct ImportCommand: AsyncParsableCommand {
         }
 
         let progress = ImportProgress(file: self.file, size: size, state: saved, statePath: statePath, maxProblems: self.maxProblems)
+        if let api = self.api {
+            guard let key = self.key ?? ProcessInfo.processInfo.environment["SEXTANT_API_KEY"] else {
+                throw ValidationError("--api needs --key (or SEXTANT_API_KEY): an admin or ingest-only key of account \(self.account)")
+            }
+            let sender: GatewayEventSender
+            do { sender = try GatewayEventSender(base: api, key: key, accountID: self.account) } catch { throw ValidationError("\(error)") }
+            try await self.importThroughAPI(sender, handle: handle, format: format, fingerprint: fingerprint, resumeAfter: saved.acknowledgedThroughLine, progress: progress)
+            return
+        }
         let (client, transport) = try self.connection.connect()
         let accountID = self.account
         let batchSize = self.batch
@@ -134,6 +150,62 @@ struct ImportCommand: AsyncParsableCommand {
         }
         printer.cancel()
         await transport.close()
+        progress.complete()
+        progress.printSummary()
+        if progress.hasProblems { throw ExitCode(1) }
+    }
+
+    /// The file through the gateway's HTTP API: each batch is sent, and acknowledged by the
+    /// answer, before the next one is read.
+    func importThroughAPI(
+        _ sender: GatewayEventSender, handle: FileHandle, format: ImportFormat, fingerprint: String, resumeAfter: Int, progress: ImportProgress
+    ) async throws {
+        let printer = Task {
+            let interval: Duration = ImportProgress.isTerminal ? .milliseconds(250) : .seconds(10)
+            while !Task.isCancelled {
+                try await Task.sleep(for: interval)
+                progress.printProgress()
+            }
+        }
+        defer { printer.cancel() }
+        var parser = ImportParser(format: format, fingerprint: fingerprint, resumeAfter: resumeAfter)
+        var pending: [ImportedEvent] = []
+        func send() async throws {
+            progress.sent(pending)
+            progress.acknowledged(try await sender.send(pending.map(\.event)))
+            pending.removeAll(keepingCapacity: true)
+        }
+        do {
+            var done = false
+            while !done {
+                let items: [ImportItem]
+                if let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                    progress.read(bytes: chunk.count)
+                    items = try parser.feed(chunk)
+                } else {
+                    items = try parser.finish()
+                    done = true
+                }
+                for item in items {
+                    switch item {
+                    case .problem(let problem): progress.unreadable(problem)
+                    case .event(let event):
+                        pending.append(event)
+                        if pending.count == self.batch { try await send() }
+                    }
+                }
+            }
+            if !pending.isEmpty { try await send() }
+            progress.finishedReading()
+        } catch let problem as ImportProblem {
+            progress.unreadable(problem)
+            progress.printSummary()
+            throw ExitCode(1)
+        } catch {
+            progress.printSummary()
+            ImportProgress.printError("the import stopped: \(error); run the same command again to continue after the last acknowledged line")
+            throw ExitCode(1)
+        }
         progress.complete()
         progress.printSummary()
         if progress.hasProblems { throw ExitCode(1) }

@@ -9,7 +9,7 @@ struct Sextant: AsyncParsableCommand {
         abstract: "Sextant: self-hosted customer analytics.",
         subcommands: [
             UpCommand.self, StatusCommand.self, CertsCommand.self, AccountsCommand.self, KeysCommand.self, ImportCommand.self,
-            BillingCommand.self, HubCommand.self, CLVCommand.self, RPCDemoCommand.self,
+            BillingCommand.self, HubCommand.self, CLVCommand.self, DemoCommand.self, RPCDemoCommand.self,
         ]
     )
 }

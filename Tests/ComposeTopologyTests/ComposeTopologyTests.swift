@@ -2,10 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import SextantContracts
-import SextantDemo
 import SextantTesting
-import SextantWire
 import Testing
 
 /// `docker-compose.yml` run for real without a container engine (issue 7): each service its own
@@ -95,24 +92,26 @@ import Testing
         let dataVolume = try #require(gateway.volumes.first { $0.target == gateway.environment["SEXTANT_DATA_DIR"] }?.source, "\(gateway.volumes)")
         let operatorKey = try String(contentsOfFile: topology.volume(dataVolume) + "/operator-key", encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        let shop = DemoShop(profiles: 300, end: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)))
         let account = try await Self.request("POST", "\(api)/accounts", key: operatorKey, json: [
-            "name": "Compose Shop", "currency": shop.account.currency, "time_zone": shop.account.timeZone, "customer_hub_active": true,
+            "name": "Compose Shop", "currency": "USD", "time_zone": "America/New_York", "customer_hub_active": true,
         ])
         #expect(account.status == 201, "\(account.json)")
         let accountID = try #require(account.json["id"] as? Int)
         let created = try await Self.request("POST", "\(api)/accounts/\(accountID)/keys", key: operatorKey, json: ["role": "admin", "name": "compose test"])
         let key = try #require(created.json["secret"] as? String, "\(created.json)")
 
-        // The demo shop through the published port, in batches of 1,000.
-        var sent = 0
-        for batch in shop.batches() {
-            let body: [String: Any] = ["events": batch.map(Self.json)]
-            let answer = try await Self.request("POST", "\(api)/accounts/\(accountID)/events/batch", key: key, json: body)
-            #expect(answer.status == 200 && answer.json["rejected"] as? Int == 0, "\(answer.json)")
-            sent += batch.count
-        }
-        #expect(sent > 1_000)
+        // The demo shop through the published port: exported as JSON Lines and imported with the
+        // CLI through the gateway's HTTP API.
+        let demoFile = topology.directory + "/demo.jsonl"
+        let sextant = ServiceProcess.binaryDirectory + "/sextant"
+        let export = try await CommandRun.run(sextant, ["demo", "export", demoFile, "--profiles", "300", "--months", "12"], timeout: 120)
+        #expect(export.status == 0, "\(export.stderr)")
+        let imported = try await CommandRun.run(
+            sextant, ["import", demoFile, "--api", "http://127.0.0.1:\(httpPort)", "--key", key, "--account", "\(accountID)"], timeout: 300)
+        let lines = try String(contentsOfFile: demoFile, encoding: .utf8).split(separator: "\n").count
+        #expect(lines > 1_000)
+        #expect(imported.status == 0, "\(imported.stdout)\(imported.stderr)")
+        #expect(imported.stderr.contains("\(lines)/\(lines) acknowledged: \(lines) stored, 0 duplicates, 0 rejected"), "\(imported.stderr)")
 
         // The Customer Hub dashboard once attribution and insights have read the log.
         let dashboardURL = "\(api)/customer-hub/dashboard?period=last_365_days&compare=none"
@@ -215,30 +214,6 @@ import Testing
         let (data, response) = try await URLSession.shared.data(for: request)
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         return Response(status: status, json: ((try? JSONSerialization.jsonObject(with: data)) as? [String: Any]) ?? [:])
-    }
-
-    /// An event in the gateway's JSON (proto-spec/gateway.md §7).
-    static func json(_ event: EventInput) -> [String: Any] {
-        var profile: [String: Any] = [:]
-        if let email = event.profile.email { profile["email"] = email }
-        if let phone = event.profile.phone { profile["phone"] = phone }
-        if let external = event.profile.externalID { profile["external_id"] = external }
-        var json: [String: Any] = ["metric": event.metric, "profile": profile, "properties": Self.any(.object(event.properties))]
-        if let time = event.time { json["time"] = ISO8601DateFormatter().string(from: time) }
-        if let value = event.value { json["value"] = DecimalText.format(value) }
-        if let unique = event.uniqueID { json["unique_id"] = unique }
-        return json
-    }
-
-    static func any(_ value: JSONValue) -> Any {
-        switch value {
-        case .null: NSNull()
-        case .bool(let flag): flag
-        case .number(let number): NSDecimalNumber(decimal: number)
-        case .string(let text): text
-        case .array(let elements): elements.map(Self.any)
-        case .object(let members): members.mapValues(Self.any)
-        }
     }
 }
 

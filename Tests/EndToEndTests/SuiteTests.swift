@@ -121,6 +121,23 @@ import Testing
         let account = try await Self.request("GET", "\(api)/accounts/\(accountID)", key: key)
         #expect(account.status == 200 && account.json["name"] as? String == "Demo Shop", "\(account.json)")
 
+        // `sextant import --api`: through the gateway's HTTP API with the key; a bad line is named
+        // and the others are stored; a wrong key stops the import with the gateway's answer.
+        let importFile = directory + "/few.jsonl"
+        try """
+            {"metric": "Viewed Product", "profile": {"email": "api-import@example.com"}, "uniqueID": "api-1", "properties": {"product_id": "SKU-1"}}
+            {"metric": "", "profile": {"email": "api-import@example.com"}}
+            {"metric": "Placed Order", "profile": {"email": "api-import@example.com"}, "value": 12.5, "uniqueID": "api-order-1", "properties": {"order_id": "API-1"}}
+            """.write(toFile: importFile, atomically: true, encoding: .utf8)
+        let apiBase = "http://127.0.0.1:\(httpPort)"
+        let viaAPI = try await Self.sextant(["import", importFile, "--api", apiBase, "--key", key, "--account", "\(accountID)"])
+        #expect(viaAPI.status == 1, "\(viaAPI.output)")
+        #expect(viaAPI.output.contains("few.jsonl:2: metric:") && viaAPI.output.contains("3/3 acknowledged: 2 stored, 0 duplicates, 1 rejected"), "\(viaAPI.output)")
+        let again = try await Self.sextant(["import", importFile, "--api", apiBase + "/api/v1/", "--key", key, "--account", "\(accountID)", "--restart"])
+        #expect(again.output.contains("0 stored, 2 duplicates, 1 rejected"), "\(again.output)")
+        let wrongKey = try await Self.sextant(["import", importFile, "--api", apiBase, "--key", "sxt_AAAAAAAAAAAA_" + String(repeating: "x", count: 43), "--account", "\(accountID)", "--restart"])
+        #expect(wrongKey.status == 1 && wrongKey.output.contains("the gateway answered 401"), "\(wrongKey.output)")
+
         // `sextant status` sees six serving services.
         let status = try await Self.sextant(["status", "--pki-dir", directory + "/pki", "--base-port", "\(base)"])
         #expect(status.status == 0, "\(status.output)")
