@@ -252,7 +252,8 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "SextantWire", "SextantRPC", "SextantContracts", "SextantStore",
+                "SextantWire", "SextantRPC", "SextantContracts", "SextantStore", "SextantPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -381,7 +382,7 @@ let package = Package(
         .executableTarget(
             name: "gateway",
             dependencies: [
-                "Gateway", "SextantContracts", "SextantRPC", "SextantRPCNIO", "SextantService", "SextantStore", "SextantWire",
+                "Gateway", "SextantContracts", "SextantRPC", "SextantRPCNIO", "SextantService", "SextantStore", "SextantPostgres", "SextantWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -487,12 +488,13 @@ let package = Package(
             name: "GatewayTests",
             dependencies: [
                 "Gateway", "Ingest", "Billing", "Insights", "Attribution", "PredictiveService", "SextantContracts", "SextantRPC", "SextantRPCNIO",
-                "SextantStore", "SextantTesting", "SextantWire",
+                "SextantStore", "SextantPostgres", "SextantTesting", "SextantWire",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),

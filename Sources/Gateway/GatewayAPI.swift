@@ -17,14 +17,14 @@ import SextantWire
 public struct GatewayAPI: Sendable {
     public static let basePath = "/api/v1"
 
-    public var keys: APIKeyStore
+    public var keys: any APIKeyStorage
     public var backends: GatewayBackends
     public var limiter: RateLimiter
     public var configuration: GatewayConfiguration
     var logger: Logger
 
     public init(
-        keys: APIKeyStore, backends: GatewayBackends, limiter: RateLimiter = RateLimiter(),
+        keys: any APIKeyStorage, backends: GatewayBackends, limiter: RateLimiter = RateLimiter(),
         configuration: GatewayConfiguration = .defaults, logger: Logger = Logger(label: "sextant.gateway.http")
     ) {
         self.keys = keys
@@ -62,7 +62,7 @@ public struct GatewayAPI: Sendable {
         var rateHeaders = HTTPFields()
         do {
             if case .roles(let roles) = route.access {
-                let key = try self.authenticate(request)
+                let key = try await self.authenticate(request)
                 call.key = key
                 let decision = self.limiter.admit(key.accountID.map { "account:\($0)" } ?? "key:\(key.id)")
                 rateHeaders = Self.headers(for: decision)
@@ -98,13 +98,13 @@ public struct GatewayAPI: Sendable {
     }
 
     /// The valid key in `Authorization: Bearer <secret>`.
-    func authenticate(_ request: Request) throws(APIError) -> KeyInfo {
+    func authenticate(_ request: Request) async throws(APIError) -> KeyInfo {
         guard let header = request.headers[.authorization] else { throw APIError.unauthorized }
         let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw APIError.unauthorized }
         let key: KeyInfo?
         do {
-            key = try self.keys.authenticate(secret: String(parts[1]).trimmingCharacters(in: .whitespaces))
+            key = try await self.keys.authenticate(secret: String(parts[1]).trimmingCharacters(in: .whitespaces))
         } catch {
             self.logger.error("key store read failed", metadata: ["error-type": "\(type(of: error))"])
             throw APIError.internal

@@ -15,7 +15,7 @@ final class BinaryIngestListener: Sendable {
     private let transport: NIOServerTransport
     private let address: ServiceAddress
 
-    init(address: ServiceAddress, settings: ServiceSettings, keys: APIKeyStore, ingest: Downstream, logger: Logger) throws {
+    init(address: ServiceAddress, settings: ServiceSettings, keys: any APIKeyStorage, ingest: Downstream, logger: Logger) throws {
         var configuration = NIOServerTransport.Configuration.defaults
         configuration.clientAuthentication = .none(callerIdentity: BinaryIngest.callerIdentity)
         // A 5 MiB batch must fit in one message, as on ingest-service itself.

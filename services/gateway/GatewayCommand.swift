@@ -8,6 +8,7 @@ import SextantContracts
 import SextantRPC
 import SextantRPCNIO
 import SextantService
+import SextantPostgres
 import SextantStore
 import ServiceLifecycle
 
@@ -52,6 +53,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Comma-separated services readiness waits for (env SEXTANT_GATEWAY_READINESS; default ingest,attribution,insights,predictive,billing).")
     var readiness: String?
 
+    @Option(help: "Where the API keys live: sqlite (<data-dir>/gateway.sqlite) or postgres (schema gateway of SEXTANT_POSTGRES_URL) (env SEXTANT_STORAGE; default sqlite).")
+    var storage: String?
+
     @Option(help: "full or normal, for the key database (env SEXTANT_DURABILITY; default full).")
     var durability: String?
 
@@ -75,8 +79,28 @@ struct Serve: AsyncParsableCommand {
         let durabilityName = value(self.durability, "SEXTANT_DURABILITY") ?? "full"
         guard let durability = Durability(rawValue: durabilityName) else { throw ValidationError("unknown durability \"\(durabilityName)\" (full or normal)") }
 
-        let keys = try APIKeyStore.open(path: settings.dataDirectory + "/gateway.sqlite", durability: durability)
-        try OperatorKeyBootstrap.ensure(keys: keys, dataDirectory: settings.dataDirectory, logger: logger)
+        let keys: any APIKeyStorage
+        var postgresKeys: PostgresAPIKeyStore?
+        switch value(self.storage, "SEXTANT_STORAGE") ?? "sqlite" {
+        case "sqlite":
+            keys = try APIKeyStore.open(path: settings.dataDirectory + "/gateway.sqlite", durability: durability)
+        case "postgres":
+            guard let url = environment["SEXTANT_POSTGRES_URL"], !url.isEmpty else {
+                throw ValidationError("storage postgres needs SEXTANT_POSTGRES_URL (postgres://USER:PASSWORD@HOST:PORT/DATABASE)")
+            }
+            let settings: PostgresSettings
+            do { settings = try PostgresSettings(url: url, schema: environment["SEXTANT_POSTGRES_SCHEMA"] ?? "gateway") } catch {
+                throw ValidationError("SEXTANT_POSTGRES_URL: \(error)")
+            }
+            let store = try await PostgresAPIKeyStore.open(settings, logger: logger)
+            postgresKeys = store
+            keys = store
+            logger.info("API keys in PostgreSQL", metadata: ["database": "\(settings)"])
+        case let other:
+            throw ValidationError("storage: sqlite or postgres, not \"\(other)\"")
+        }
+        try await OperatorKeyBootstrap.ensure(keys: keys, dataDirectory: settings.dataDirectory, logger: logger)
+        let keyDatabase = postgresKeys
 
         // Clients of every service, connecting on first use.
         var transports: [NIOClientTransport] = []
@@ -158,7 +182,10 @@ struct Serve: AsyncParsableCommand {
                 }
             },
             beforeDrain: { await binaryIngest?.stop() },
-            afterDrain: { for transport in connections { await transport.close() } })
+            afterDrain: {
+                for transport in connections { await transport.close() }
+                await keyDatabase?.close()
+            })
     }
 
     static func address(_ text: String) throws -> ServiceAddress {
@@ -184,25 +211,25 @@ struct Serve: AsyncParsableCommand {
 enum OperatorKeyBootstrap {
     static let keyName = "bootstrap"
 
-    static func ensure(keys: APIKeyStore, dataDirectory: String, logger: Logger) throws {
+    static func ensure(keys: any APIKeyStorage, dataDirectory: String, logger: Logger) async throws {
         let path = dataDirectory + "/operator-key"
         if let text = try? String(contentsOfFile: path, encoding: .utf8),
-            let key = try keys.authenticate(secret: text.trimmingCharacters(in: .whitespacesAndNewlines)), key.role == .operator
+            let key = try await keys.authenticate(secret: text.trimmingCharacters(in: .whitespacesAndNewlines)), key.role == .operator
         {
             return
         }
-        let operators = try keys.list(accountID: nil).filter { $0.role == .operator && $0.revokedAt == nil }
+        let operators = try await keys.list(accountID: nil).filter { $0.role == .operator && $0.revokedAt == nil }
         if operators.contains(where: { $0.name != Self.keyName }) { return }
         for stale in operators {
-            _ = try keys.revoke(id: stale.id)
+            _ = try await keys.revoke(id: stale.id)
             logger.notice("revoked a bootstrap operator key whose secret is not in the operator-key file", metadata: ["key": "\(stale.id)"])
         }
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-        let created = try keys.create(accountID: nil, role: .operator, name: Self.keyName)
+        let created = try await keys.create(accountID: nil, role: .operator, name: Self.keyName)
         let temporary = path + ".\(getpid()).tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else {
-            _ = try? keys.revoke(id: created.key.id)
+            _ = try? await keys.revoke(id: created.key.id)
             throw ValidationError("cannot create \(temporary): errno \(errno)")
         }
         let bytes = Array((created.secret + "\n").utf8)
@@ -211,7 +238,7 @@ enum OperatorKeyBootstrap {
         close(descriptor)
         guard written == bytes.count, synced == 0, rename(temporary, path) == 0 else {
             unlink(temporary)
-            _ = try? keys.revoke(id: created.key.id)
+            _ = try? await keys.revoke(id: created.key.id)
             throw ValidationError("cannot write the operator key to \(path): errno \(errno)")
         }
         logger.notice("created the operator key; its secret is in the operator-key file", metadata: ["file": "\(path)", "key": "\(created.key.id)"])

@@ -38,15 +38,15 @@ public enum BinaryIngest {
     /// - Parameters:
     ///   - keys: Where keys are checked.
     ///   - ingest: ingest-service; unary calls get its deadline, streams the caller's deadline (if any).
-    public static func router(keys: APIKeyStore, ingest: Downstream) -> RPCRouter {
+    public static func router(keys: any APIKeyStorage, ingest: Downstream) -> RPCRouter {
         var router = RPCRouter()
         router.register(Self.trackEvents, unary: { request, context in
-            let key = try Self.authenticate(context, keys: keys)
+            let key = try await Self.authenticate(context, keys: keys)
             try Self.check(request, key: key)
             return try await ingest.unaryWithDeadline(IngestService.trackEvents, request)
         })
         router.register(Self.trackEventStream, bidirectional: { requests, writer, context in
-            let key = try Self.authenticate(context, keys: keys)
+            let key = try await Self.authenticate(context, keys: keys)
             let timeout = context.deadline.map { $0 - ContinuousClock.now }
             // A batch for another account ends the upstream stream cleanly (so the batches before
             // it are still answered), then the call with that refusal.
@@ -65,7 +65,7 @@ public enum BinaryIngest {
                         sinceCheck += 1
                         if sinceCheck >= Self.revocationCheckInterval {
                             sinceCheck = 0
-                            if (try? keys.key(id: key.id))??.revokedAt != nil {
+                            if (try? await keys.key(id: key.id))??.revokedAt != nil {
                                 refusal.withLockedValue { $0 = RPCError(code: .unauthenticated, message: "the API key was revoked") }
                                 return
                             }
@@ -82,14 +82,14 @@ public enum BinaryIngest {
     }
 
     /// The valid key in the call's `authorization` metadata, if its role may send events.
-    static func authenticate(_ context: ServerContext, keys: APIKeyStore) throws -> KeyInfo {
+    static func authenticate(_ context: ServerContext, keys: any APIKeyStorage) async throws -> KeyInfo {
         guard let header = context.metadata[stringValue: "authorization"] else {
             throw RPCError(code: .unauthenticated, message: "send an API key as metadata authorization: Bearer <key>")
         }
         let parts = header.split(separator: " ", maxSplits: 1)
         let key: KeyInfo?
         do {
-            key = parts.count == 2 && parts[0].lowercased() == "bearer" ? try keys.authenticate(secret: String(parts[1])) : nil
+            key = parts.count == 2 && parts[0].lowercased() == "bearer" ? try await keys.authenticate(secret: String(parts[1])) : nil
         } catch {
             throw RPCError(code: .internalError, message: "the key store could not be read")
         }

@@ -49,22 +49,22 @@ extension GatewayAPI {
         }
         let name = try reader.string("name")
         _ = try await self.account(call.accountID)
-        let created = try self.keys.create(accountID: call.accountID, role: role, name: name)
+        let created = try await self.keys.create(accountID: call.accountID, role: role, name: name)
         self.logger.notice("API key created", metadata: ["key": "\(created.key.id)", "account": "\(call.accountID)", "role": "\(role.name)", "by": "\(call.key?.id ?? "-")"])
         return APIResponse(.created, KeyJSON.json(created))
     }
 
     func listKeys(_ call: RouteCall) async throws -> APIResponse {
-        let keys = try self.keys.list(accountID: call.accountID)
+        let keys = try await self.keys.list(accountID: call.accountID)
         return APIResponse(.ok, .object(["keys": .array(keys.map(KeyJSON.json))]))
     }
 
     func revokeKey(_ call: RouteCall) async throws -> APIResponse {
         let id = call.parameter("keyID")
-        guard let key = try self.keys.key(id: id), key.accountID == call.accountID else {
+        guard let key = try await self.keys.key(id: id), key.accountID == call.accountID else {
             throw APIError.notFound("no key \(id) in this account")
         }
-        let revoked = try self.keys.revoke(id: key.id)
+        let revoked = try await self.keys.revoke(id: key.id)
         self.logger.notice("API key revoked", metadata: ["key": "\(key.id)", "account": "\(call.accountID)", "by": "\(call.key?.id ?? "-")"])
         return APIResponse(.ok, KeyJSON.json(revoked))
     }

@@ -38,9 +38,7 @@ public final class APIKeyStore: Sendable {
     /// Creates a key and returns it with its secret (the only time the secret exists outside the client).
     /// - Throws: ``APIKeyStoreError`` for a bad name or an account that does not fit the role.
     public func create(accountID: UInt64?, role: APIKeyRole, name: String) throws -> CreatedKey {
-        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, name.count <= Self.maximumNameLength else { throw APIKeyStoreError.invalidName }
-        guard (accountID == nil) == (role == .operator) else { throw APIKeyStoreError.accountMismatch(role: role.name) }
+        try APIKeyRules.check(accountID: accountID, role: role, name: name)
         let secret = APIKeySecret.generate()
         let now = self.clock()
         let key = KeyInfo(id: secret.id, accountID: accountID, role: role, name: name, createdAt: now)

@@ -9,20 +9,20 @@ extension GatewayService {
     ///   - accountExists: Whether an account exists (asked before creating one of its keys);
     ///     the executable asks ingest-service. Throws `RPCError` when that cannot be known.
     public static func router(
-        keys: APIKeyStore, accountExists: @escaping @Sendable (UInt64) async throws -> Bool
+        keys: any APIKeyStorage, accountExists: @escaping @Sendable (UInt64) async throws -> Bool
     ) -> RPCRouter {
         var router = RPCRouter()
         router.register(GatewayService.createKey, unary: { request, _ in
             if let accountID = request.accountID, !(try await accountExists(accountID)) {
                 throw RPCError(code: .notFound, message: "account \(accountID) does not exist")
             }
-            return try keys.create(accountID: request.accountID, role: request.role, name: request.name)
+            return try await keys.create(accountID: request.accountID, role: request.role, name: request.name)
         })
         router.register(GatewayService.listKeys, unary: { request, _ in
-            KeyList(keys: try keys.list(accountID: request.accountID))
+            KeyList(keys: try await keys.list(accountID: request.accountID))
         })
         router.register(GatewayService.revokeKey, unary: { request, _ in
-            try keys.revoke(id: request.keyID)
+            try await keys.revoke(id: request.keyID)
         })
         return router
     }
