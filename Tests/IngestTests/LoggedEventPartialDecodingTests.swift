@@ -48,6 +48,12 @@ import Testing
         broken[tag] = 0x09
         #expect((try? WireDecoder().decode(LoggedEvent.self, from: broken)) == nil)
         #expect(throws: (any Error).self) { try LoggedEvent(body: broken, keeping: Self.kept) }
+        // An unknown field numbered past 2^29−1 (varint key of field 2^29, wire type 0, value 0).
+        var farField: [UInt8] = []
+        Varint.append(UInt64(1 << 29) << 3, to: &farField)
+        farField += [0x00] + body
+        #expect((try? WireDecoder().decode(LoggedEvent.self, from: farField)) == nil)
+        #expect(throws: (any Error).self) { try LoggedEvent(body: farField, keeping: Self.kept) }
         // A field with the wrong wire type.
         #expect(throws: (any Error).self) { try LoggedEvent(body: [0x0A, 0x00] + body, keeping: Self.kept) }
     }

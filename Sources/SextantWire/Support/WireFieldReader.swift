@@ -31,13 +31,22 @@ public struct WireFieldReader {
         }
     }
 
+    /// The next key. Field numbers above 2^29−1 are refused, as the generic decoder refuses them.
     public mutating func key() throws -> (field: UInt64, wireType: UInt64) {
         let key = try self.varint()
+        guard key >> 3 <= UInt64(FieldNumber.maximum) else {
+            throw Problem("\(self.what): field number \(key >> 3) exceeds the maximum \(FieldNumber.maximum)")
+        }
         return (key >> 3, key & 7)
     }
 
+    /// The next length-delimited body; longer than the default length limit (16 MiB) is refused,
+    /// as the generic decoder refuses it.
     public mutating func lengthDelimited() throws -> Range<Int> {
         let length = try self.varint()
+        guard length <= UInt64(WireLimits.defaults.maxLength) else {
+            throw Problem("\(self.what): a length-delimited value of \(length) bytes exceeds the limit \(WireLimits.defaults.maxLength)")
+        }
         guard length <= UInt64(self.end - self.offset) else { throw Problem("\(self.what) is truncated") }
         defer { self.offset += Int(length) }
         return self.offset..<self.offset + Int(length)
