@@ -44,23 +44,32 @@ public final class PostgresStore: Sendable {
     /// How long ``open(_:migrations:logger:)`` waits for a first connection.
     public static let connectTimeout: Duration = .seconds(15)
 
+    /// Runs `body`, but gives up after `limit`: the body is cancelled and not waited for (a
+    /// connection attempt does not always stop at once when cancelled).
     static func within(_ limit: Duration, _ message: String, _ body: @escaping @Sendable () async throws -> Void) async throws {
-        try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask {
+        let (outcomes, outcome) = AsyncThrowingStream<Bool, any Error>.makeStream()
+        let work = Task {
+            do {
                 try await body()
-                return true
+                outcome.yield(true)
+            } catch {
+                outcome.finish(throwing: error)
             }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                return false
-            }
-            let finished = try await group.next() ?? false
-            group.cancelAll()
+        }
+        let timer = Task {
+            try? await Task.sleep(for: limit)
+            outcome.yield(false)
+        }
+        defer {
+            timer.cancel()
+            work.cancel()
+        }
+        for try await finished in outcomes {
             guard finished else { throw PostgresSettings.Invalid(description: message) }
+            return
         }
     }
 
-    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     /// Errors are the body's own (or the commit's or rollback's), not postgres-nio's wrapper.
     public func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         do {

@@ -152,6 +152,7 @@ struct PostgresStoreTests {
         } catch {
             #expect("\(error)".contains("cannot reach PostgreSQL at") || "\(error)".localizedCaseInsensitiveContains("connect"), "\(error)")
         }
-        #expect(ContinuousClock.now - started < .seconds(20))
+        // 15 s to give up, and closing the pool; bounded even on a busy machine.
+        #expect(ContinuousClock.now - started < .seconds(30))
     }
 }
