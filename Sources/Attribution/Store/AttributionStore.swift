@@ -89,22 +89,20 @@ public final class AttributionStore: LogApplier, Sendable {
     }
 }
 
-/// Text and minor units of the prices, quantities and revenues seen lately. A shop's catalog
-/// repeats a few thousand prices, and formatting a `Decimal` costs more than SQLite's work for
-/// an ordered item. Bounded: emptied when full. Used only inside write transactions (one at a
-/// time), hence unchecked.
+/// Minor units of the revenues seen lately (a shop's catalog repeats a few thousand prices, and
+/// rounding a `Decimal` through Foundation costs more than SQLite's work for an ordered item),
+/// and the text of prices and quantities. Bounded: emptied when full. Used only inside write
+/// transactions (one at a time), hence unchecked.
 private final class DecimalCache: @unchecked Sendable {
     struct MinorKey: Hashable { var amount: Decimal; var currency: String }
-    private var texts: [Decimal: String] = [:]
     private var minor: [MinorKey: Int64?] = [:]
     private static let limit = 20_000
 
+    /// Plain decimal text, formatted for each value (the wire codec's fast formatter, equal to
+    /// `description`): never a cached text of an equal value written another way, so a replay
+    /// stores the same text.
     func text(_ value: Decimal) -> String {
-        if let known = self.texts[value] { return known }
-        if self.texts.count >= Self.limit { self.texts.removeAll(keepingCapacity: true) }
-        let text = value.description
-        self.texts[value] = text
-        return text
+        WireRawValues.decimalText(value) ?? value.description
     }
 
     func minorUnits(_ amount: Decimal, currency: String) -> Int64? {
