@@ -205,7 +205,10 @@ final class NamespaceTopology: Sendable {
     /// call after a partial setup.
     func tearDown() async {
         let supervised = self.processes.withLock { Array($0.values) }
-        for process in supervised { process.stop() }
+        // SIGTERM to all at once, then wait (the graceful shutdowns overlap).
+        await withTaskGroup(of: Void.self) { group in
+            for process in supervised { group.addTask { await process.stop() } }
+        }
         for process in self.forwarders.withLock({ $0 }) where process.isRunning { kill(process.processIdentifier, SIGKILL) }
         for namespace in Array(self.namespaces.values) + [self.outsiderNamespace, self.switchNamespace] {
             // Anything still running inside (a forked socat) goes with its namespace.
@@ -279,14 +282,15 @@ final class SupervisedProcess: Sendable {
     }
 
     /// SIGTERM, then SIGKILL after 10 s; no restart.
-    func stop() {
+    func stop() async {
         guard let process = self.state.withLock({ state -> Process? in
             state.stopped = true
             return state.process
         }), process.isRunning else { return }
         process.terminate()
-        let deadline = Date().addingTimeInterval(10)
-        while process.isRunning, Date() < deadline { usleep(20_000) }
+        // Polled with a sleep that frees the thread, not usleep on one of the pool's few threads.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 }
