@@ -93,44 +93,14 @@ struct ImportCommand: AsyncParsableCommand {
         let (client, transport) = try self.connection.connect()
         let accountID = self.account
         let batchSize = self.batch
-        let printer = Task {
-            let interval: Duration = ImportProgress.isTerminal ? .milliseconds(250) : .seconds(10)
-            while !Task.isCancelled {
-                try await Task.sleep(for: interval)
-                progress.printProgress()
-            }
-        }
+        let printer = progress.startPrinting()
         let resumeAfter = saved.acknowledgedThroughLine
         do {
             try await client.bidirectional(IngestService.trackEventStream) { writer in
-                var parser = ImportParser(format: format, fingerprint: fingerprint, resumeAfter: resumeAfter)
-                var pending: [ImportedEvent] = []
-                func send() async throws {
-                    progress.sent(pending)
-                    try await writer.write(TrackEventsRequest(accountID: accountID, events: pending.map(\.event)))
-                    pending.removeAll(keepingCapacity: true)
+                let parser = ImportParser(format: format, fingerprint: fingerprint, resumeAfter: resumeAfter)
+                try await Self.readBatches(handle, parser: parser, batchSize: batchSize, progress: progress) { batch in
+                    try await writer.write(TrackEventsRequest(accountID: accountID, events: batch.map(\.event)))
                 }
-                var done = false
-                while !done {
-                    let items: [ImportItem]
-                    if let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-                        progress.read(bytes: chunk.count)
-                        items = try parser.feed(chunk)
-                    } else {
-                        items = try parser.finish()
-                        done = true
-                    }
-                    for item in items {
-                        switch item {
-                        case .problem(let problem): progress.unreadable(problem)
-                        case .event(let event):
-                            pending.append(event)
-                            if pending.count == batchSize { try await send() }
-                        }
-                    }
-                }
-                if !pending.isEmpty { try await send() }
-                progress.finishedReading()
             } responses: { responses in
                 for try await response in responses { progress.acknowledged(response) }
             }
@@ -155,48 +125,54 @@ struct ImportCommand: AsyncParsableCommand {
         if progress.hasProblems { throw ExitCode(1) }
     }
 
+    /// Reads the file in 1 MiB chunks, reports unreadable lines, and hands `send` each batch of
+    /// `batchSize` events (and the last, smaller one) after recording it as sent.
+    static func readBatches(
+        _ handle: FileHandle, parser: ImportParser, batchSize: Int, progress: ImportProgress,
+        send: ([ImportedEvent]) async throws -> Void
+    ) async throws {
+        var parser = parser
+        var pending: [ImportedEvent] = []
+        func flush() async throws {
+            progress.sent(pending)
+            try await send(pending)
+            pending.removeAll(keepingCapacity: true)
+        }
+        var done = false
+        while !done {
+            let items: [ImportItem]
+            if let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                progress.read(bytes: chunk.count)
+                items = try parser.feed(chunk)
+            } else {
+                items = try parser.finish()
+                done = true
+            }
+            for item in items {
+                switch item {
+                case .problem(let problem): progress.unreadable(problem)
+                case .event(let event):
+                    pending.append(event)
+                    if pending.count == batchSize { try await flush() }
+                }
+            }
+        }
+        if !pending.isEmpty { try await flush() }
+        progress.finishedReading()
+    }
+
     /// The file through the gateway's HTTP API: each batch is sent, and acknowledged by the
     /// answer, before the next one is read.
     func importThroughAPI(
         _ sender: GatewayEventSender, handle: FileHandle, format: ImportFormat, fingerprint: String, resumeAfter: Int, progress: ImportProgress
     ) async throws {
-        let printer = Task {
-            let interval: Duration = ImportProgress.isTerminal ? .milliseconds(250) : .seconds(10)
-            while !Task.isCancelled {
-                try await Task.sleep(for: interval)
-                progress.printProgress()
-            }
-        }
+        let printer = progress.startPrinting()
         defer { printer.cancel() }
-        var parser = ImportParser(format: format, fingerprint: fingerprint, resumeAfter: resumeAfter)
-        var pending: [ImportedEvent] = []
-        func send() async throws {
-            progress.sent(pending)
-            progress.acknowledged(try await sender.send(pending.map(\.event)))
-            pending.removeAll(keepingCapacity: true)
-        }
+        let parser = ImportParser(format: format, fingerprint: fingerprint, resumeAfter: resumeAfter)
         do {
-            var done = false
-            while !done {
-                let items: [ImportItem]
-                if let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-                    progress.read(bytes: chunk.count)
-                    items = try parser.feed(chunk)
-                } else {
-                    items = try parser.finish()
-                    done = true
-                }
-                for item in items {
-                    switch item {
-                    case .problem(let problem): progress.unreadable(problem)
-                    case .event(let event):
-                        pending.append(event)
-                        if pending.count == self.batch { try await send() }
-                    }
-                }
+            try await Self.readBatches(handle, parser: parser, batchSize: self.batch, progress: progress) { batch in
+                progress.acknowledged(try await sender.send(batch.map(\.event)))
             }
-            if !pending.isEmpty { try await send() }
-            progress.finishedReading()
         } catch let problem as ImportProblem {
             progress.unreadable(problem)
             progress.printSummary()
@@ -251,6 +227,17 @@ final class ImportProgress: Sendable {
     }
 
     var hasProblems: Bool { self.state.withLock { $0.rejected + $0.unreadable > 0 } }
+
+    /// Prints progress every 250 ms on a terminal, every 10 s otherwise, until cancelled.
+    func startPrinting() -> Task<Void, any Error> {
+        Task {
+            let interval: Duration = Self.isTerminal ? .milliseconds(250) : .seconds(10)
+            while !Task.isCancelled {
+                try await Task.sleep(for: interval)
+                self.printProgress()
+            }
+        }
+    }
 
     func read(bytes: Int) { self.state.withLock { $0.bytesRead += bytes } }
 
