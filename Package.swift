@@ -169,7 +169,8 @@ let package = Package(
         ),
 
         // ingest-service's library: accounts, profiles, identities, the event log, validation,
-        // idempotency and the RPC handlers. No sockets: tested in-process.
+        // idempotency and the RPC handlers, on SQLite or PostgreSQL. No sockets of its own:
+        // tested in-process (the PostgreSQL tests need a server, see SEXTANT_TEST_POSTGRES_URL).
         .target(
             name: "Ingest",
             dependencies: [
@@ -177,7 +178,9 @@ let package = Package(
                 "SextantRPC",
                 "SextantContracts",
                 "SextantStore",
+                "SextantPostgres",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -434,8 +437,10 @@ let package = Package(
                 "SextantRPC",
                 "SextantWire",
                 "SextantStore",
+                "SextantPostgres",
                 "SextantTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SextantContracts
 import SextantWire
 
@@ -12,8 +11,7 @@ import SextantWire
 ///   the `merge` table and the log, and later reads by any of their identifiers find the survivor.
 /// Runs on the writer inside a transaction.
 struct IdentityResolver {
-    let db: Database
-    let memory: WriterMemory
+    let transaction: any IngestTransaction
     let accountID: UInt64
     let now: Date
 
@@ -32,7 +30,7 @@ struct IdentityResolver {
         var unknown: [IdentityKey] = []
         for (kind, value) in keys {
             let key = IdentityKey(accountID: self.accountID, kind: kind, value: value)
-            if let owner = try self.owner(of: key) {
+            if let owner = try self.transaction.identityOwner(key) {
                 if !owners.contains(owner) { owners.append(owner) }
             } else {
                 unknown.append(key)
@@ -45,66 +43,31 @@ struct IdentityResolver {
                 try self.merge(merged, into: survivor)
             }
         } else {
-            survivor = try self.createProfile()
+            survivor = try self.transaction.createProfile(accountID: self.accountID, at: self.now)
         }
-        if !unknown.isEmpty {
-            let insert = try self.db.cachedStatement(sql: "INSERT INTO identity (account_id, kind, value, profile_id) VALUES (?, ?, ?, ?)")
-            for key in unknown {
-                try insert.execute(arguments: [Int64(self.accountID), key.kind.rawValue, key.value, Int64(survivor)])
-                self.memory.remember(key, profile: survivor)
-            }
+        for key in unknown {
+            try self.transaction.insertIdentity(key, profile: survivor)
         }
         return survivor
     }
 
-    private func owner(of key: IdentityKey) throws -> UInt64? {
-        if let cached = self.memory.identities[key] { return cached }
-        let select = try self.db.cachedStatement(sql: "SELECT profile_id FROM identity WHERE account_id = ? AND kind = ? AND value = ?")
-        guard let owner = try Int64.fetchOne(select, arguments: [Int64(self.accountID), key.kind.rawValue, key.value]) else {
-            return nil
-        }
-        self.memory.remember(key, profile: UInt64(owner))
-        return UInt64(owner)
-    }
-
-    private func createProfile() throws -> UInt64 {
-        let insert = try self.db.cachedStatement(
-            sql: "INSERT INTO profile (account_id, properties, merged_into, created_at, updated_at) VALUES (?, ?, 0, ?, ?)")
-        let time = self.now.timeIntervalSince1970
-        try insert.execute(arguments: [Int64(self.accountID), Data(ProfileProperties.emptyEncoding), time, time])
-        return UInt64(self.db.lastInsertedRowID)
-    }
-
     private func merge(_ merged: UInt64, into survivor: UInt64) throws {
-        let account = Int64(self.accountID)
-        let rows = try Row.fetchAll(
-            self.db, sql: "SELECT kind, value FROM identity WHERE account_id = ? AND profile_id = ?",
-            arguments: [account, Int64(merged)])
-        try self.db.execute(
-            sql: "UPDATE identity SET profile_id = ? WHERE account_id = ? AND profile_id = ?",
-            arguments: [Int64(survivor), account, Int64(merged)])
-        for row in rows {
-            if let kind = IdentityKind(rawValue: row[0]) {
-                self.memory.remember(IdentityKey(accountID: self.accountID, kind: kind, value: row[1]), profile: survivor)
-            }
-        }
+        let transaction = self.transaction
+        try transaction.moveIdentities(accountID: self.accountID, from: merged, to: survivor)
         // Chains stay one hop long: whatever was merged into `merged` now points at the survivor.
-        try self.db.execute(
-            sql: "UPDATE profile SET merged_into = ?, updated_at = ? WHERE account_id = ? AND (id = ? OR merged_into = ?)",
-            arguments: [Int64(survivor), self.now.timeIntervalSince1970, account, Int64(merged), Int64(merged)])
+        try transaction.markMerged(accountID: self.accountID, merged: merged, into: survivor, at: self.now)
         // Properties: the survivor's values win; it gains the keys only the merged profile had.
-        let survivorProperties = try ProfileProperties.load(self.db, profile: survivor)
-        let mergedProperties = try ProfileProperties.load(self.db, profile: merged)
+        let survivorProperties = try transaction.properties(accountID: self.accountID, profile: survivor)
+        let mergedProperties = try transaction.properties(accountID: self.accountID, profile: merged)
         let combined = survivorProperties.merging(mergedProperties) { kept, _ in kept }
         if combined != survivorProperties {
-            try ProfileProperties.save(combined, db: self.db, profile: survivor, at: self.now)
+            try transaction.setProperties(
+                accountID: self.accountID, profile: survivor, properties: try ProfileProperties.encode(combined), at: self.now)
         }
         // Idempotency keys stay as they are: a lookup maps each key's profile to its survivor.
         let record = ProfileMerge(accountID: self.accountID, survivor: survivor, merged: merged, at: self.now)
-        let position = try self.db.appendLog(self.memory, accountID: self.accountID, kind: .merge, body: try WireEncoder().encode(record))
-        try self.db.execute(
-            sql: "INSERT INTO merge (account_id, survivor, merged, position, at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [account, Int64(survivor), Int64(merged), Int64(position), self.now.timeIntervalSince1970])
+        let position = try transaction.appendLog(accountID: self.accountID, kind: .merge, body: try WireEncoder().encode(record))
+        try transaction.insertMerge(accountID: self.accountID, survivor: survivor, merged: merged, position: position, at: self.now)
     }
 }
 
@@ -116,16 +79,11 @@ struct ProfileProperties: Codable {
 
     static let emptyEncoding: [UInt8] = (try? WireEncoder().encode(ProfileProperties(values: [:]))) ?? []
 
-    static func load(_ db: Database, profile: UInt64) throws -> [String: JSONValue] {
-        guard let data = try Data.fetchOne(db, sql: "SELECT properties FROM profile WHERE id = ?", arguments: [Int64(profile)]) else {
-            return [:]
-        }
-        return try WireDecoder().decode(ProfileProperties.self, from: data).values
+    static func decode(_ bytes: [UInt8]) throws -> [String: JSONValue] {
+        try WireDecoder().decode(ProfileProperties.self, from: bytes).values
     }
 
-    static func save(_ values: [String: JSONValue], db: Database, profile: UInt64, at now: Date) throws {
-        try db.execute(
-            sql: "UPDATE profile SET properties = ?, updated_at = ? WHERE id = ?",
-            arguments: [Data(try WireEncoder().encode(ProfileProperties(values: values))), now.timeIntervalSince1970, Int64(profile)])
+    static func encode(_ values: [String: JSONValue]) throws -> [UInt8] {
+        try WireEncoder().encode(ProfileProperties(values: values))
     }
 }

@@ -9,6 +9,9 @@ public enum IngestError: Error, Sendable, Hashable, RPCErrorConvertible, CustomS
     case invalid([FieldError])
     case customMetricLimit(accountID: UInt64, limit: Int)
     case customMetricExists(String)
+    /// The storage could not do the write or read (PostgreSQL unreachable, another writer, …);
+    /// nothing of a failed write is stored.
+    case storage(String)
 
     public var description: String {
         switch self {
@@ -21,6 +24,7 @@ public enum IngestError: Error, Sendable, Hashable, RPCErrorConvertible, CustomS
                 + (limit < CustomMetricLimit.limit(for: .marketingAnalytics)
                     ? "; the Marketing Analytics add-on allows \(CustomMetricLimit.limit(for: .marketingAnalytics))" : "")
         case .customMetricExists(let name): "a custom metric named \"\(name)\" already exists"
+        case .storage(let reason): "storage unavailable: \(reason)"
         }
     }
 
@@ -30,6 +34,7 @@ public enum IngestError: Error, Sendable, Hashable, RPCErrorConvertible, CustomS
         case .invalid: RPCError(code: .invalidArgument, message: self.description)
         case .customMetricLimit: RPCError(code: .resourceExhausted, message: self.description)
         case .customMetricExists: RPCError(code: .alreadyExists, message: self.description)
+        case .storage: RPCError(code: .unavailable, message: self.description)
         }
     }
 }

@@ -14,8 +14,8 @@ extension IngestService {
         var router = RPCRouter()
         router.register(IngestService.createAccount, unary: { request, _ in try await store.createAccount(request) })
         router.register(IngestService.updateAccount, unary: { request, _ in try await store.updateAccount(request) })
-        router.register(IngestService.getAccount, unary: { request, _ in try store.account(request.accountID) })
-        router.register(IngestService.listAccounts, unary: { _, _ in AccountList(accounts: try store.accounts()) })
+        router.register(IngestService.getAccount, unary: { request, _ in try await store.account(request.accountID) })
+        router.register(IngestService.listAccounts, unary: { _, _ in AccountList(accounts: try await store.accounts()) })
 
         router.register(IngestService.trackEvents, unary: { request, _ in try await store.track(request) })
         router.register(IngestService.trackEventStream, bidirectional: { requests, writer, _ in
@@ -25,26 +25,26 @@ extension IngestService {
             }
         })
         router.register(IngestService.getEvent, unary: { request, _ in
-            try store.event(accountID: request.accountID, position: request.position)
+            try await store.event(accountID: request.accountID, position: request.position)
         })
 
         router.register(IngestService.upsertProfile, unary: { request, _ in try await store.upsertProfile(request) })
-        router.register(IngestService.getProfile, unary: { request, _ in try store.profile(request) })
+        router.register(IngestService.getProfile, unary: { request, _ in try await store.profile(request) })
 
         router.register(IngestService.createCustomMetric, unary: { request, _ in
-            _ = try store.account(request.accountID)
+            _ = try await store.account(request.accountID)
             let limit = try await customMetricLimit?(request.accountID) ?? nil
             return try await store.createCustomMetric(request, limit: limit)
         })
         router.register(IngestService.listCustomMetrics, unary: { request, _ in
-            _ = try store.account(request.accountID)
+            _ = try await store.account(request.accountID)
             let limit = try await customMetricLimit?(request.accountID) ?? nil
-            return try store.customMetrics(accountID: request.accountID, limit: limit)
+            return try await store.customMetrics(accountID: request.accountID, limit: limit)
         })
 
         router.register(IngestService.logHead, unary: { request, _ in
-            if let accountID = request.accountID { _ = try store.account(accountID) }
-            return LogHead(position: try store.head(accountID: request.accountID))
+            if let accountID = request.accountID { _ = try await store.account(accountID) }
+            return LogHead(position: try await store.head(accountID: request.accountID))
         })
         router.register(IngestService.subscribe, serverStreaming: { request, writer, _ in
             try await LogSubscription(store: store, request: request).run { batch in try await writer.write(batch) }
@@ -71,18 +71,26 @@ public struct LogSubscription: Sendable {
 
     /// Delivers batches to `deliver` until caught up (not following) or cancelled (following).
     public func run(_ deliver: (LogBatch) async throws -> Void) async throws {
-        if let accountID = self.request.accountID { _ = try self.store.account(accountID) }
+        do {
+            try await self.deliverAll(deliver)
+        } catch is CancellationError where Task.isCancelled {
+            // The subscriber went away (a read noticed first): an end, not a failure.
+        }
+    }
+
+    private func deliverAll(_ deliver: (LogBatch) async throws -> Void) async throws {
+        if let accountID = self.request.accountID { _ = try await self.store.account(accountID) }
         let batchSize = Int(min(max(self.request.batchSize == 0 ? 1_000 : self.request.batchSize, 1), SubscribeRequest.maximumBatchSize))
         var cursor = self.request.after
         while !Task.isCancelled {
             // Every entry up to `seen` is committed, so the read below sees it; waiting on `seen`
             // (not on `cursor`) keeps an account's subscription from spinning on others' entries.
             let seen = self.store.notifier.head
-            let entries = try self.store.entries(
+            let entries = try await self.store.entries(
                 after: cursor, accountID: self.request.accountID, limit: batchSize, maximumBytes: Self.batchBytes)
             if let last = entries.last {
                 cursor = last.position
-                let head = self.request.accountID == nil ? seen : try self.store.head(accountID: self.request.accountID)
+                let head = self.request.accountID == nil ? seen : try await self.store.head(accountID: self.request.accountID)
                 try await deliver(LogBatch(entries: entries, head: max(head, cursor)))
                 continue
             }

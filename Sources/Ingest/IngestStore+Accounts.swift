@@ -1,5 +1,4 @@
 public import Foundation
-import GRDB
 public import SextantContracts
 import SextantWire
 
@@ -11,13 +10,13 @@ extension IngestStore {
             name: request.name, timeZone: request.timeZone, currency: request.currency, windows: windows)
         guard problems.isEmpty else { throw IngestError.invalid(problems) }
         let now = self.clock()
-        return try await self.write { db, memory in
-            let id = UInt64(try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM account") ?? 1)
+        return try await self.backend.write(hint: .none) { transaction in
+            let id = try transaction.nextAccountID()
             let account = Account(
                 id: id, name: request.name, timeZone: request.timeZone, currency: request.currency.uppercased(),
                 plan: request.plan, customerHubActive: request.customerHubActive, attributionWindows: windows,
                 sendsOrderedProducts: false, createdAt: now, updatedAt: now)
-            try db.saveAccount(account, memory: memory, isNew: true)
+            try transaction.saveAccount(account, isNew: true)
             return account
         }
     }
@@ -28,8 +27,8 @@ extension IngestStore {
             name: request.name, timeZone: request.timeZone, currency: request.currency, windows: request.attributionWindows)
         guard problems.isEmpty else { throw IngestError.invalid(problems) }
         let now = self.clock()
-        return try await self.write { db, memory in
-            var account = try db.account(request.accountID)
+        return try await self.backend.write(hint: .none) { transaction in
+            var account = try transaction.account(request.accountID)
             if let name = request.name { account.name = name }
             if let timeZone = request.timeZone { account.timeZone = timeZone }
             if let currency = request.currency { account.currency = currency.uppercased() }
@@ -37,41 +36,21 @@ extension IngestStore {
             if let active = request.customerHubActive { account.customerHubActive = active }
             if let windows = request.attributionWindows { account.attributionWindows = windows }
             account.updatedAt = now
-            try db.saveAccount(account, memory: memory, isNew: false)
+            try transaction.saveAccount(account, isNew: false)
             return account
         }
     }
 
     /// One account.
-    public func account(_ id: UInt64) throws -> Account {
-        try self.database.read { db in try db.account(id) }
-    }
-
-    /// Every account, in id order.
-    public func accounts() throws -> [Account] {
-        try self.database.read { db in
-            let decoder = WireDecoder()
-            return try Data.fetchAll(db, sql: "SELECT body FROM account ORDER BY id").map {
-                try decoder.decode(Account.self, from: $0)
-            }
-        }
-    }
-}
-
-extension Database {
-    func account(_ id: UInt64) throws -> Account {
-        guard let body = try Data.fetchOne(self, sql: "SELECT body FROM account WHERE id = ?", arguments: [Int64(id)]) else {
-            throw IngestError.accountNotFound(id)
-        }
+    public func account(_ id: UInt64) async throws -> Account {
+        guard let body = try await self.backend.accountBodies(id: id).first else { throw IngestError.accountNotFound(id) }
         return try WireDecoder().decode(Account.self, from: body)
     }
 
-    func saveAccount(_ account: Account, memory: WriterMemory, isNew: Bool) throws {
-        let body = try WireEncoder().encode(account)
-        try self.execute(
-            sql: isNew ? "INSERT INTO account (body, id) VALUES (?, ?)" : "UPDATE account SET body = ? WHERE id = ?",
-            arguments: [Data(body), Int64(account.id)])
-        try self.appendLog(memory, accountID: account.id, kind: .account, body: body)
+    /// Every account, in id order.
+    public func accounts() async throws -> [Account] {
+        let decoder = WireDecoder()
+        return try await self.backend.accountBodies(id: nil).map { try decoder.decode(Account.self, from: $0) }
     }
 }
 

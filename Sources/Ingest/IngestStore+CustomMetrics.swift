@@ -1,5 +1,4 @@
 public import Foundation
-import GRDB
 public import SextantContracts
 import SextantWire
 
@@ -13,40 +12,30 @@ extension IngestStore {
         let problems = CustomMetricValidator.problems(in: request)
         guard problems.isEmpty else { throw IngestError.invalid(problems) }
         let now = self.clock()
-        return try await self.write { db, memory in
-            let account = try db.account(request.accountID)
-            let existing = try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM custom_metric WHERE account_id = ?", arguments: [Int64(account.id)]) ?? 0
+        return try await self.backend.write(hint: .none) { transaction in
+            let account = try transaction.account(request.accountID)
+            let existing = try transaction.customMetricNames(accountID: account.id)
             let limit = entitledLimit ?? CustomMetricLimit.limit(for: account.plan)
-            guard existing < limit else {
+            guard existing.count < limit else {
                 throw IngestError.customMetricLimit(accountID: account.id, limit: limit)
             }
-            let taken = try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM custom_metric WHERE account_id = ? AND name = ?", arguments: [Int64(account.id), request.name]) ?? false
-            guard !taken else { throw IngestError.customMetricExists(request.name) }
-            let id = UInt64(try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM custom_metric") ?? 1)
+            guard !existing.contains(request.name) else { throw IngestError.customMetricExists(request.name) }
             let metric = CustomMetric(
-                id: id, accountID: account.id, name: request.name, sources: request.sources,
+                id: try transaction.nextCustomMetricID(), accountID: account.id, name: request.name, sources: request.sources,
                 aggregation: request.aggregation, createdAt: now)
             let body = try WireEncoder().encode(metric)
-            try db.execute(
-                sql: "INSERT INTO custom_metric (id, account_id, name, body) VALUES (?, ?, ?, ?)",
-                arguments: [Int64(id), Int64(account.id), request.name, Data(body)])
-            try db.appendLog(memory, accountID: account.id, kind: .customMetric, body: body)
+            try transaction.insertCustomMetric(metric, body: body)
+            _ = try transaction.appendLog(accountID: account.id, kind: .customMetric, body: body)
             return metric
         }
     }
 
     /// The account's custom metrics and its limit (`limit`, from billing-service, or the plan's).
-    public func customMetrics(accountID: UInt64, limit entitledLimit: Int? = nil) throws -> CustomMetricList {
-        try self.database.read { db in
-            let account = try db.account(accountID)
-            let decoder = WireDecoder()
-            let metrics = try Data.fetchAll(
-                db, sql: "SELECT body FROM custom_metric WHERE account_id = ? ORDER BY id", arguments: [Int64(accountID)]
-            ).map { try decoder.decode(CustomMetric.self, from: $0) }
-            return CustomMetricList(metrics: metrics, limit: UInt32(entitledLimit ?? CustomMetricLimit.limit(for: account.plan)))
-        }
+    public func customMetrics(accountID: UInt64, limit entitledLimit: Int? = nil) async throws -> CustomMetricList {
+        let account = try await self.account(accountID)
+        let decoder = WireDecoder()
+        let metrics = try await self.backend.customMetricBodies(accountID: accountID).map { try decoder.decode(CustomMetric.self, from: $0) }
+        return CustomMetricList(metrics: metrics, limit: UInt32(entitledLimit ?? CustomMetricLimit.limit(for: account.plan)))
     }
 }
 

@@ -1,5 +1,4 @@
 public import Foundation
-import GRDB
 public import SextantContracts
 import SextantWire
 
@@ -13,10 +12,10 @@ extension IngestStore {
         let accountID = request.accountID
         let now = self.clock()
         let keys = IdentityResolver.keys(of: request.identifiers)
-        return try await self.write { db, memory in
-            _ = try db.account(accountID)
-            let id = try IdentityResolver(db: db, memory: memory, accountID: accountID, now: now).resolve(keys)
-            var properties = try ProfileProperties.load(db, profile: id)
+        return try await self.backend.write(hint: .batch(keys.map { IdentityKey(accountID: accountID, kind: $0.0, value: $0.1) }, accountID: accountID)) { transaction in
+            _ = try transaction.account(accountID)
+            let id = try IdentityResolver(transaction: transaction, accountID: accountID, now: now).resolve(keys)
+            var properties = try transaction.properties(accountID: accountID, profile: id)
             for (key, value) in request.properties {
                 if value == .null { properties.removeValue(forKey: key) } else { properties[key] = value }
             }
@@ -24,65 +23,30 @@ extension IngestStore {
                 throw IngestError.invalid([FieldError(
                     field: "properties", reason: "the profile would have \(properties.count) properties; at most \(IngestLimits.properties)")])
             }
-            try ProfileProperties.save(properties, db: db, profile: id, at: now)
-            let profile = try db.profile(accountID: accountID, id: id)
-            try db.appendLog(memory, accountID: accountID, kind: .profile, body: try WireEncoder().encode(profile))
+            try transaction.setProperties(accountID: accountID, profile: id, properties: try ProfileProperties.encode(properties), at: now)
+            let profile = try transaction.profile(accountID: accountID, id: id)
+            _ = try transaction.appendLog(accountID: accountID, kind: .profile, body: try WireEncoder().encode(profile))
             return profile
         }
     }
 
     /// A profile by id or by one identifier. A merged-away profile's id or identifiers give the survivor.
-    public func profile(_ request: GetProfileRequest) throws -> Profile {
+    public func profile(_ request: GetProfileRequest) async throws -> Profile {
         let given = [request.profileID != nil, request.identifiers.email != nil, request.identifiers.phone != nil,
                      request.identifiers.externalID != nil].filter { $0 }.count
         guard given == 1 else {
             throw IngestError.invalid([FieldError(field: "identifiers", reason: "give exactly one of profileID, email, phone, externalID")])
         }
-        return try self.database.read { db in
-            _ = try db.account(request.accountID)
-            if let id = request.profileID {
-                return try db.profile(accountID: request.accountID, id: id)
-            }
-            guard let (kind, value) = IdentityResolver.keys(of: request.identifiers).first else {
-                throw IngestError.profileNotFound("with that identifier (it is not well formed)")
-            }
-            guard let id = try Int64.fetchOne(
-                db, sql: "SELECT profile_id FROM identity WHERE account_id = ? AND kind = ? AND value = ?",
-                arguments: [Int64(request.accountID), kind.rawValue, value])
-            else { throw IngestError.profileNotFound("with \(kind) \(value)") }
-            return try db.profile(accountID: request.accountID, id: UInt64(id))
+        _ = try await self.account(request.accountID)
+        if let id = request.profileID {
+            return try await self.backend.profile(accountID: request.accountID, id: id)
         }
-    }
-}
-
-extension Database {
-    /// The profile `id` of the account, following a merge to the survivor.
-    func profile(accountID: UInt64, id: UInt64) throws -> Profile {
-        guard let row = try Row.fetchOne(
-            self, sql: "SELECT id, merged_into, properties, created_at, updated_at FROM profile WHERE id = ? AND account_id = ?",
-            arguments: [Int64(id), Int64(accountID)])
-        else { throw IngestError.profileNotFound("\(id)") }
-        let mergedInto = UInt64(row[1] as Int64)
-        if mergedInto != 0 { return try self.profile(accountID: accountID, id: mergedInto) }
-        var emails: [String] = []
-        var phones: [String] = []
-        var externalIDs: [String] = []
-        let identities = try Row.fetchAll(
-            self, sql: "SELECT kind, value FROM identity WHERE profile_id = ? AND account_id = ? ORDER BY kind, value",
-            arguments: [Int64(id), Int64(accountID)])
-        for identity in identities {
-            switch IdentityKind(rawValue: identity[0]) {
-            case .email: emails.append(identity[1])
-            case .phone: phones.append(identity[1])
-            case .externalID: externalIDs.append(identity[1])
-            case nil: break
-            }
+        guard let (kind, value) = IdentityResolver.keys(of: request.identifiers).first else {
+            throw IngestError.profileNotFound("with that identifier (it is not well formed)")
         }
-        let properties = try WireDecoder().decode(ProfileProperties.self, from: row[2] as Data).values
-        let merged = try Int64.fetchAll(
-            self, sql: "SELECT id FROM profile WHERE merged_into = ? AND account_id = ? ORDER BY id", arguments: [Int64(id), Int64(accountID)])
-        return Profile(
-            id: id, accountID: accountID, emails: emails, phones: phones, externalIDs: externalIDs, properties: properties,
-            mergedProfileIDs: merged.map(UInt64.init), createdAt: Date(timeIntervalSince1970: row[3]), updatedAt: Date(timeIntervalSince1970: row[4]))
+        guard let id = try await self.backend.identityOwner(IdentityKey(accountID: request.accountID, kind: kind, value: value)) else {
+            throw IngestError.profileNotFound("with \(kind) \(value)")
+        }
+        return try await self.backend.profile(accountID: request.accountID, id: id)
     }
 }

@@ -1,7 +1,5 @@
 public import Foundation
-import GRDB
 public import SextantContracts
-import SextantStore
 import SextantWire
 
 extension IngestStore {
@@ -21,8 +19,8 @@ extension IngestStore {
         let now = self.clock()
         // The account (unknown → notFound, Hub flag, derivation flag) is read once, in the writer.
         let batch = try PreparedBatch(request.events, now: now)
-        return try await self.write { db, memory in
-            try batch.store(db: db, memory: memory, accountID: accountID, now: now)
+        return try await self.backend.write(hint: .batch(batch.identityKeys(accountID: accountID), accountID: accountID)) { transaction in
+            try batch.store(transaction, accountID: accountID, now: now)
         }
     }
 }
@@ -90,12 +88,11 @@ struct PreparedBatch: Sendable {
     }
 
     /// Runs on the writer inside the shared transaction.
-    func store(db: Database, memory: WriterMemory, accountID: UInt64, now: Date) throws -> TrackEventsResponse {
-        var account = try db.account(accountID)
-        let resolver = IdentityResolver(db: db, memory: memory, accountID: accountID, now: now)
-        let keys = try EventKeyIndex(db: db, accountID: accountID)
-        let account64 = Int64(accountID)
-        let firstPosition = memory.nextPosition
+    func store(_ transaction: any IngestTransaction, accountID: UInt64, now: Date) throws -> TrackEventsResponse {
+        var account = try transaction.account(accountID)
+        let resolver = IdentityResolver(transaction: transaction, accountID: accountID, now: now)
+        let keys = EventKeyIndex(transaction: transaction, accountID: accountID)
+        let firstPosition = transaction.nextPosition
         var outcomes = self.outcomes
         var derivedCount: UInt32 = 0
         var clientSentOrderedProduct = false
@@ -108,13 +105,13 @@ struct PreparedBatch: Sendable {
                 continue
             }
             let profile = try resolver.resolve(event.identities)
-            let position = memory.nextPosition
+            let position = transaction.nextPosition
             if let original = try keys.claim(profile: profile, metric: event.metric, uniqueKey: event.uniqueKey, position: position) {
                 outcomes[event.index] = EventOutcome(status: .duplicate, position: original, profileID: profile)
                 continue
             }
-            try db.appendLog(
-                memory, accountID: accountID, kind: .event,
+            _ = try transaction.appendLog(
+                accountID: accountID, kind: .event,
                 body: EventBody.complete(event.bodyPrefix, position: position, accountID: accountID, profileID: profile, derivedFrom: 0))
             outcomes[event.index] = EventOutcome(status: .stored, position: position, profileID: profile)
             if event.metric == StandardMetric.orderedProduct { clientSentOrderedProduct = true }
@@ -123,12 +120,12 @@ struct PreparedBatch: Sendable {
             if !event.derived.isEmpty, !account.sendsOrderedProducts,
                !(event.orderID.map(self.clientOrderedProductOrders.contains) ?? false) {
                 for item in event.derived {
-                    let itemPosition = memory.nextPosition
+                    let itemPosition = transaction.nextPosition
                     let existing = try keys.claim(
                         profile: profile, metric: StandardMetric.orderedProduct, uniqueKey: item.uniqueKey, position: itemPosition)
                     guard existing == nil else { continue }
-                    try db.appendLog(
-                        memory, accountID: accountID, kind: .event,
+                    _ = try transaction.appendLog(
+                        accountID: accountID, kind: .event,
                         body: EventBody.complete(
                             item.bodyPrefix, position: itemPosition, accountID: accountID, profileID: profile, derivedFrom: position))
                     derivedCount += 1
@@ -138,72 +135,41 @@ struct PreparedBatch: Sendable {
         if clientSentOrderedProduct, !account.sendsOrderedProducts {
             account.sendsOrderedProducts = true
             account.updatedAt = now
-            try db.saveAccount(account, memory: memory, isNew: false)
+            try transaction.saveAccount(account, isNew: false)
         }
         // Everything appended by this job (events, merges, the account) belongs to this account.
-        let head: UInt64
-        if memory.nextPosition > firstPosition {
-            head = memory.nextPosition - 1
-        } else {
-            head = UInt64(try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM log WHERE account_id = ?", arguments: [account64]) ?? 0)
-        }
+        let head = transaction.nextPosition > firstPosition ? transaction.nextPosition - 1 : try transaction.accountHead(accountID)
         return TrackEventsResponse(outcomes: outcomes, derivedEvents: derivedCount, head: head)
+    }
+
+    /// Every identifier the batch names, for a backend that fetches them before running it.
+    func identityKeys(accountID: UInt64) -> [IdentityKey] {
+        self.events.flatMap { event in event.identities.map { IdentityKey(accountID: accountID, kind: $0.0, value: $0.1) } }
     }
 }
 
 /// The idempotency index of one account, inside the writer's transaction.
 struct EventKeyIndex {
-    let db: Database
+    let transaction: any IngestTransaction
     let accountID: UInt64
-    // Run for every event: driven through SQLite's C interface (see `RawStatement`).
-    private let select: RawStatement
-    private let insert: RawStatement
-    private let mergedProfiles: RawStatement
-
-    init(db: Database, accountID: UInt64) throws {
-        self.db = db
-        self.accountID = accountID
-        self.select = RawStatement(try db.cachedStatement(
-            sql: "SELECT position FROM event_key WHERE account_id = ? AND unique_key = ? AND metric = ? AND profile_id = ?"))
-        self.insert = RawStatement(try db.cachedStatement(
-            sql: "INSERT INTO event_key (account_id, unique_key, metric, profile_id, position) VALUES (?, ?, ?, ?, ?)"))
-        self.mergedProfiles = RawStatement(try db.cachedStatement(
-            sql: "SELECT id FROM profile WHERE merged_into = ? AND merged_into != 0 ORDER BY id"))
-    }
 
     /// The position of the event already stored for (profile, metric, unique key), or nil after
     /// recording `position` as that event's. The profile's own event wins; failing that, the
     /// earliest one stored by a profile merged into it (its history now belongs to this one).
     /// Point lookups only: a time-derived key shared by thousands of profiles costs no more.
     func claim(profile: UInt64, metric: String, uniqueKey: String, position: UInt64) throws -> UInt64? {
-        if let own = try self.stored(profile: profile, metric: metric, uniqueKey: uniqueKey) { return own }
-        var merged: [UInt64] = []
-        try self.mergedProfiles.run { $0.bind(1, profile) } row: { merged.append($0.uint64(0)) }
+        let transaction = self.transaction
+        if let own = try transaction.storedEventKey(accountID: self.accountID, uniqueKey: uniqueKey, metric: metric, profile: profile) {
+            return own
+        }
         var original: UInt64?
-        for id in merged {
-            if let stored = try self.stored(profile: id, metric: metric, uniqueKey: uniqueKey) {
+        for id in try transaction.profilesMerged(accountID: self.accountID, into: profile) {
+            if let stored = try transaction.storedEventKey(accountID: self.accountID, uniqueKey: uniqueKey, metric: metric, profile: id) {
                 original = min(original ?? stored, stored)
             }
         }
         if let original { return original }
-        try self.insert.run { binder in
-            binder.bind(1, self.accountID)
-            binder.bind(2, uniqueKey)
-            binder.bind(3, metric)
-            binder.bind(4, profile)
-            binder.bind(5, position)
-        }
+        try transaction.insertEventKey(accountID: self.accountID, uniqueKey: uniqueKey, metric: metric, profile: profile, position: position)
         return nil
-    }
-
-    private func stored(profile: UInt64, metric: String, uniqueKey: String) throws -> UInt64? {
-        var position: UInt64?
-        try self.select.run { binder in
-            binder.bind(1, self.accountID)
-            binder.bind(2, uniqueKey)
-            binder.bind(3, metric)
-            binder.bind(4, profile)
-        } row: { position = $0.uint64(0) }
-        return position
     }
 }

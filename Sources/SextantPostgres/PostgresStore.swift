@@ -88,6 +88,16 @@ public final class PostgresStore: Sendable {
         return rows
     }
 
+    /// A connection of its own, outside the pool, working in the service's schema: for a writer
+    /// that holds a session-level lock for as long as it runs. The caller closes it.
+    public func dedicatedConnection() async throws -> PostgresConnection {
+        var configuration = PostgresConnection.Configuration(
+            host: self.settings.host, port: self.settings.port, username: self.settings.username, password: self.settings.password,
+            database: self.settings.database, tls: .disable)
+        configuration.options.additionalStartupParameters = [("search_path", self.settings.schema)]
+        return try await PostgresConnection.connect(configuration: configuration, id: Int.random(in: 1...Int.max), logger: self.logger)
+    }
+
     /// Closes every connection.
     public func close() async {
         self.runner.cancel()

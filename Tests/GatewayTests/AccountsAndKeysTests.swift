@@ -74,7 +74,7 @@ import Testing
         let harness = try GatewayHarness()
         let account = try await harness.account()
         let store = harness.ingestStore
-        let server = RPCServer(router: GatewayService.router(keys: harness.keys, accountExists: { (try? store.account($0)) != nil }))
+        let server = RPCServer(router: GatewayService.router(keys: harness.keys, accountExists: { await (try? store.account($0)) != nil }))
         let admin = RPCClient(transport: InProcessTransport(server: server, caller: .admin))
         let created = try await admin.unary(GatewayService.createKey, CreateKeyRequest(accountID: account.id, role: .ingestOnly, name: "importer"))
         #expect(created.key.role == .ingestOnly && created.key.accountID == account.id)

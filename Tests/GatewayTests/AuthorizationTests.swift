@@ -45,7 +45,7 @@ import Testing
     @Test func anotherAccountsKeyNeverReachesItsData() async throws {
         let harness = try GatewayHarness()
         let world = try await World.make(harness)
-        let headBefore = try harness.ingestStore.head(accountID: world.b.id)
+        let headBefore = try await harness.ingestStore.head(accountID: world.b.id)
         let accountRoles = Self.roles.filter(\.isAccountScoped)
         let keysOfA = try accountRoles.map { ($0, try harness.key($0, account: world.a.id)) }
         try await harness.test { client in
@@ -66,7 +66,7 @@ import Testing
             #expect(list.json["accounts"]?[0]?["id"]?.numberValue == Decimal(world.a.id))
         }
         // Nothing of B changed: no new entries, its key still valid.
-        #expect(try harness.ingestStore.head(accountID: world.b.id) == headBefore)
+        await #expect(try harness.ingestStore.head(accountID: world.b.id) == headBefore)
         #expect(try harness.keys.key(id: world.spareKeys[world.b.id]!)?.revokedAt == nil)
     }
 

@@ -45,7 +45,7 @@ import Testing
         let harness = try GatewayHarness()
         let mine = try await harness.account("Mine")
         let other = try await harness.account("Other")
-        let otherHead = try harness.ingestStore.head(accountID: other.id)
+        let otherHead = try await harness.ingestStore.head(accountID: other.id)
         let ingestKey = try harness.key(.ingestOnly, account: mine.id)
         let adminKey = try harness.key(.admin, account: mine.id)
         let readKey = try harness.key(.readOnly, account: mine.id)
@@ -60,7 +60,7 @@ import Testing
         #expect(await Self.code { _ = try await client.unary(BinaryIngest.trackEvents, Self.batch(mine.id, "2"), options: Self.options("sxt_nope")) } == .unauthenticated)
         #expect(await Self.code { _ = try await client.unary(BinaryIngest.trackEvents, Self.batch(mine.id, "2"), options: Self.options(readKey)) } == .permissionDenied)
         #expect(await Self.code { _ = try await client.unary(BinaryIngest.trackEvents, Self.batch(other.id, "2"), options: Self.options(ingestKey)) } == .permissionDenied)
-        #expect(try harness.ingestStore.head(accountID: other.id) == otherHead)
+        await #expect(try harness.ingestStore.head(accountID: other.id) == otherHead)
 
         try harness.keys.revoke(id: try #require(try harness.keys.authenticate(secret: ingestKey)).id)
         #expect(await Self.code { _ = try await client.unary(BinaryIngest.trackEvents, Self.batch(mine.id, "3"), options: Self.options(ingestKey)) } == .unauthenticated)
@@ -75,7 +75,7 @@ import Testing
         let harness = try GatewayHarness()
         let mine = try await harness.account("Mine")
         let other = try await harness.account("Other")
-        let otherHead = try harness.ingestStore.head(accountID: other.id)
+        let otherHead = try await harness.ingestStore.head(accountID: other.id)
         let key = try harness.key(.ingestOnly, account: mine.id)
         let client = RPCClient(transport: InProcessTransport(server: Self.port(harness), caller: BinaryIngest.callerIdentity))
 
@@ -104,7 +104,7 @@ import Testing
         #expect(failure == .permissionDenied)
         // The batch before the refused one was stored and acknowledged.
         #expect(answered.withLock { $0 } == 1)
-        #expect(try harness.ingestStore.head(accountID: other.id) == otherHead)
+        await #expect(try harness.ingestStore.head(accountID: other.id) == otherHead)
     }
 
     @Test func aKeyRevokedWhileItsStreamIsOpenStopsTheStream() async throws {

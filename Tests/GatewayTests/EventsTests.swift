@@ -62,7 +62,7 @@ import Testing
             #expect(again.json["duplicates"]?.numberValue == 1)
             #expect(again.json["outcomes"]?[0]?["position"]?.numberValue == position)
         }
-        #expect(try harness.ingestStore.head(accountID: account.id) > 0)
+        await #expect(try harness.ingestStore.head(accountID: account.id) > 0)
     }
 
     @Test func singleEventStoredDuplicateAndRejected() async throws {

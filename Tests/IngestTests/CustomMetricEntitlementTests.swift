@@ -13,8 +13,8 @@ import Testing
         CreateCustomMetricRequest(accountID: accountID, name: name, sources: [CustomMetricSource(metric: "Placed Order")], aggregation: .count)
     }
 
-    @Test func theLimitComesFromBillingAndConcurrentCreationsCannotBothPass() async throws {
-        let temp = try TemporaryStore()
+    @Test(arguments: StoreBackend.available) func theLimitComesFromBillingAndConcurrentCreationsCannotBothPass(_ backend: StoreBackend) async throws {
+        let temp = try await TemporaryStore(backend)
         // The account's recorded plan says email (1), billing says the account now has 3.
         let account = try await temp.account()
         let asked = NIOLockedValueBox(0)
@@ -43,8 +43,8 @@ import Testing
         }
     }
 
-    @Test func billingUnavailableRefusesCreationAndStoresNothing() async throws {
-        let temp = try TemporaryStore()
+    @Test(arguments: StoreBackend.available) func billingUnavailableRefusesCreationAndStoresNothing(_ backend: StoreBackend) async throws {
+        let temp = try await TemporaryStore(backend)
         let account = try await temp.account()
         let router = IngestService.router(store: temp.store, customMetricLimit: { _ in
             throw RPCError(code: .unavailable, message: "billing-service is unavailable")
@@ -56,6 +56,6 @@ import Testing
         } catch let error as RPCError {
             #expect(error.code == .unavailable)
         }
-        #expect(try temp.store.customMetrics(accountID: account.id).metrics.isEmpty)
+        await #expect(try temp.store.customMetrics(accountID: account.id).metrics.isEmpty)
     }
 }

@@ -7,8 +7,8 @@ import SextantWire
 import Testing
 
 @Suite struct IngestStoreTests {
-    @Test func accountsAreValidatedAndLogged() async throws {
-        let temp = try TemporaryStore()
+    @Test(arguments: StoreBackend.available) func accountsAreValidatedAndLogged(_ backend: StoreBackend) async throws {
+        let temp = try await TemporaryStore(backend)
         await #expect(throws: IngestError.invalid([FieldError(field: "timeZone", reason: "\"Mars/Olympus\" is not an IANA time zone")])) {
             _ = try await temp.store.createAccount(CreateAccountRequest(name: "Shop", timeZone: "Mars/Olympus"))
         }
@@ -20,16 +20,16 @@ import Testing
         #expect(account.attributionWindows == .defaults)
         let updated = try await temp.store.updateAccount(UpdateAccountRequest(accountID: account.id, customerHubActive: true))
         #expect(updated.customerHubActive)
-        #expect(try temp.store.account(account.id) == updated)
-        let logged = try temp.store.allEntries().map(\.1)
+        await #expect(try temp.store.account(account.id) == updated)
+        let logged = try await temp.store.allEntries().map(\.1)
         #expect(logged == [.account(account), .account(updated)])
         await #expect(throws: IngestError.accountNotFound(99)) {
             _ = try await temp.store.track(TrackEventsRequest(accountID: 99, events: [.order(email: "a@example.com", id: "1")]))
         }
     }
 
-    @Test func trackStoresEventsInOrderAndGetsThemBack() async throws {
-        let temp = try TemporaryStore()
+    @Test(arguments: StoreBackend.available) func trackStoresEventsInOrderAndGetsThemBack(_ backend: StoreBackend) async throws {
+        let temp = try await TemporaryStore(backend)
         let account = try await temp.account()
         let time = temp.clock.now.addingTimeInterval(-3_600)
         let response = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [
@@ -44,7 +44,7 @@ import Testing
         #expect(response.outcomes[2].profileID != response.outcomes[0].profileID)
         #expect(response.head == positions[2])
 
-        let order = try temp.store.event(accountID: account.id, position: positions[1])
+        let order = try await temp.store.event(accountID: account.id, position: positions[1])
         #expect(order.metric == "Placed Order")
         #expect(order.value == Decimal(string: "129.99")!)
         #expect(order.time == time)
@@ -54,14 +54,14 @@ import Testing
         #expect(order.accountID == account.id)
         #expect(order.derivedFrom == 0)
         // The third event had no time: it gets the time of receipt.
-        #expect(try temp.store.event(accountID: account.id, position: positions[2]).time == temp.clock.now)
+        await #expect(try temp.store.event(accountID: account.id, position: positions[2]).time == temp.clock.now)
         // Another account cannot read it.
         let other = try await temp.account(CreateAccountRequest(name: "Other"))
-        #expect(throws: IngestError.eventNotFound(positions[1])) { try temp.store.event(accountID: other.id, position: positions[1]) }
+        await #expect(throws: IngestError.eventNotFound(positions[1])) { try await temp.store.event(accountID: other.id, position: positions[1]) }
     }
 
-    @Test func retriesAreAcknowledgedWithTheOriginalPosition() async throws {
-        let temp = try TemporaryStore()
+    @Test(arguments: StoreBackend.available) func retriesAreAcknowledgedWithTheOriginalPosition(_ backend: StoreBackend) async throws {
+        let temp = try await TemporaryStore(backend)
         let account = try await temp.account()
         let first = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [
             .order(email: "a@example.com", id: "1"), .order(email: "a@example.com", id: "1"),
@@ -78,11 +78,11 @@ import Testing
             .order(email: "b@example.com", id: "1"), otherMetric,
         ]))
         #expect(others.outcomes.map(\.status) == [.stored, .stored])
-        #expect(try temp.store.events(accountID: account.id).count == 3)
+        await #expect(try temp.store.events(accountID: account.id).count == 3)
     }
 
-    @Test func withoutAUniqueIDTheSecondStandsIn() async throws {
-        let temp = try TemporaryStore()
+    @Test(arguments: StoreBackend.available) func withoutAUniqueIDTheSecondStandsIn(_ backend: StoreBackend) async throws {
+        let temp = try await TemporaryStore(backend)
         let account = try await temp.account()
         let base = Date(timeIntervalSince1970: 1_793_530_000)
         func view(_ offset: TimeInterval) -> EventInput {
@@ -92,8 +92,8 @@ import Testing
         #expect(response.outcomes.map(\.status) == [.stored, .duplicate, .stored])
     }
 
-    @Test func aBatchWithBadEventsStoresTheGoodOnes() async throws {
-        let temp = try TemporaryStore()
+    @Test(arguments: StoreBackend.available) func aBatchWithBadEventsStoresTheGoodOnes(_ backend: StoreBackend) async throws {
+        let temp = try await TemporaryStore(backend)
         let account = try await temp.account()
         let before = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [.order(email: "a@example.com", id: "0")]))
         var future = EventInput.order(email: "a@example.com", id: "2")
@@ -108,13 +108,13 @@ import Testing
         #expect(response.outcomes[1].errors == [FieldError(field: "time", reason: "more than one year in the future")])
         #expect(response.outcomes[2].errors.map(\.field) == ["profile.email"])
         #expect(response.outcomes[3].errors.map(\.field) == ["value"])
-        let stored = try temp.store.events(accountID: account.id)
+        let stored = try await temp.store.events(accountID: account.id)
         #expect(stored.map(\.uniqueID) == ["0", "1", "5"])
         #expect(stored.first?.position == before.outcomes[0].position)
     }
 
-    @Test func oversizedAndEmptyBatchesAreRefusedWhole() async throws {
-        let temp = try TemporaryStore()
+    @Test(arguments: StoreBackend.available) func oversizedAndEmptyBatchesAreRefusedWhole(_ backend: StoreBackend) async throws {
+        let temp = try await TemporaryStore(backend)
         let account = try await temp.account()
         let tooMany = (0...1_000).map { EventInput.order(email: "a@example.com", id: "\($0)") }
         await #expect(throws: IngestError.invalid([FieldError(field: "events", reason: "1001 events; at most 1000 per batch")])) {
@@ -125,11 +125,11 @@ import Testing
         }
         let exactly = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: Array(tooMany.prefix(1_000))))
         #expect(exactly.stored == 1_000)
-        #expect(try temp.store.events(accountID: account.id).count == 1_000)
+        await #expect(try temp.store.events(accountID: account.id).count == 1_000)
     }
 
-    @Test func eventsNamingTwoProfilesMergeThem() async throws {
-        let temp = try TemporaryStore()
+    @Test(arguments: StoreBackend.available) func eventsNamingTwoProfilesMergeThem(_ backend: StoreBackend) async throws {
+        let temp = try await TemporaryStore(backend)
         let account = try await temp.account()
         let byEmail = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [.order(email: "a@example.com", id: "1")]))
         let phoneEvent = EventInput(metric: "Clicked SMS", profile: ProfileIdentifiers(phone: "+15555550100"), uniqueID: "sms-1")
@@ -153,7 +153,7 @@ import Testing
             GetProfileRequest(accountID: account.id, identifiers: ProfileIdentifiers(externalID: "c-9")),
             GetProfileRequest(accountID: account.id, profileID: phoneProfile),
         ] {
-            let profile = try temp.store.profile(request)
+            let profile = try await temp.store.profile(request)
             #expect(profile.id == emailProfile)
             #expect(profile.emails == ["a@example.com"])
             #expect(profile.phones == ["+15555550100"])
@@ -162,7 +162,7 @@ import Testing
             #expect(profile.mergedProfileIDs == [phoneProfile])
         }
         // The merge is in the log, before the event that caused it.
-        let entries = try temp.store.allEntries(accountID: account.id)
+        let entries = try await temp.store.allEntries(accountID: account.id)
         let mergeIndex = try #require(entries.firstIndex { if case .merge = $0.1 { true } else { false } })
         guard case .merge(let merge) = entries[mergeIndex].1 else { return }
         #expect(merge.survivor == emailProfile && merge.merged == phoneProfile)
@@ -174,8 +174,8 @@ import Testing
         #expect(retry.outcomes[0].profileID == emailProfile)
     }
 
-    @Test func afterAMergeTheSurvivorsOwnEventAnswersItsRetries() async throws {
-        let temp = try TemporaryStore()
+    @Test(arguments: StoreBackend.available) func afterAMergeTheSurvivorsOwnEventAnswersItsRetries(_ backend: StoreBackend) async throws {
+        let temp = try await TemporaryStore(backend)
         let account = try await temp.account()
         let bySurvivor = EventInput(metric: "Clicked Email", profile: ProfileIdentifiers(email: "s@example.com"), uniqueID: "k")
         let byMerged = EventInput(metric: "Clicked Email", profile: ProfileIdentifiers(phone: "+4712345678"), uniqueID: "k")
@@ -200,8 +200,8 @@ import Testing
         #expect(again.outcomes[0].status == .duplicate && again.outcomes[0].position == before.outcomes[0].position)
     }
 
-    @Test func manyProfilesSharingATimeKeyAreEachTheirOwn() async throws {
-        let temp = try TemporaryStore()
+    @Test(arguments: StoreBackend.available) func manyProfilesSharingATimeKeyAreEachTheirOwn(_ backend: StoreBackend) async throws {
+        let temp = try await TemporaryStore(backend)
         let account = try await temp.account()
         // No unique id and the same second: the time stands in, and each profile has its own event.
         let time = Date(timeIntervalSince1970: 1_793_530_000)
@@ -210,8 +210,8 @@ import Testing
         #expect(response.stored == 500 && response.duplicates == 10)
     }
 
-    @Test func profilesAreUpsertedAndFound() async throws {
-        let temp = try TemporaryStore()
+    @Test(arguments: StoreBackend.available) func profilesAreUpsertedAndFound(_ backend: StoreBackend) async throws {
+        let temp = try await TemporaryStore(backend)
         let account = try await temp.account()
         let created = try await temp.store.upsertProfile(UpsertProfileRequest(
             accountID: account.id, identifiers: ProfileIdentifiers(email: "z@example.com"), properties: ["a": 1, "b": "x"]))
@@ -219,37 +219,37 @@ import Testing
             accountID: account.id, identifiers: ProfileIdentifiers(email: "z@example.com"), properties: ["a": nil, "c": true]))
         #expect(updated.id == created.id)
         #expect(updated.properties == ["b": "x", "c": true])
-        #expect(throws: IngestError.self) {
-            try temp.store.profile(GetProfileRequest(accountID: account.id, identifiers: ProfileIdentifiers(email: "nobody@example.com")))
+        await #expect(throws: IngestError.self) {
+            try await temp.store.profile(GetProfileRequest(accountID: account.id, identifiers: ProfileIdentifiers(email: "nobody@example.com")))
         }
-        #expect(throws: IngestError.self) {
-            try temp.store.profile(GetProfileRequest(accountID: account.id, profileID: 1, identifiers: ProfileIdentifiers(email: "z@example.com")))
+        await #expect(throws: IngestError.self) {
+            try await temp.store.profile(GetProfileRequest(accountID: account.id, profileID: 1, identifiers: ProfileIdentifiers(email: "z@example.com")))
         }
         // Profiles do not cross accounts.
         let other = try await temp.account(CreateAccountRequest(name: "Other"))
-        #expect(throws: IngestError.self) { try temp.store.profile(GetProfileRequest(accountID: other.id, profileID: created.id)) }
+        await #expect(throws: IngestError.self) { try await temp.store.profile(GetProfileRequest(accountID: other.id, profileID: created.id)) }
     }
 
-    @Test func placedOrdersYieldOrderedProducts() async throws {
-        let temp = try TemporaryStore()
+    @Test(arguments: StoreBackend.available) func placedOrdersYieldOrderedProducts(_ backend: StoreBackend) async throws {
+        let temp = try await TemporaryStore(backend)
         let account = try await temp.account()
         let order = EventInput.order(email: "a@example.com", id: "1001", value: Decimal(string: "130")!, items: [
             EventInput.item("sku-1", quantity: 2, price: "49.99"), EventInput.item("sku-2", price: "30.02"), .object(["title": "no id"]),
         ])
         let response = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [order]))
         #expect(response.derivedEvents == 2)
-        let products = try temp.store.events(accountID: account.id).filter { $0.metric == "Ordered Product" }
+        let products = try await temp.store.events(accountID: account.id).filter { $0.metric == "Ordered Product" }
         #expect(products.map(\.value) == [Decimal(string: "99.98")!, Decimal(string: "30.02")!])
         #expect(products.allSatisfy { $0.derivedFrom == response.outcomes[0].position && $0.profileID == response.outcomes[0].profileID })
         #expect(products.map { $0.properties["product_id"] } == ["sku-1", "sku-2"])
         // A retry of the order derives nothing again.
         let retry = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [order]))
         #expect(retry.derivedEvents == 0 && retry.outcomes[0].status == .duplicate)
-        #expect(try temp.store.events(accountID: account.id).count == 3)
+        await #expect(try temp.store.events(accountID: account.id).count == 3)
     }
 
-    @Test func clientsSendingTheirOwnOrderedProductsAreNotDoubleCounted() async throws {
-        let temp = try TemporaryStore()
+    @Test(arguments: StoreBackend.available) func clientsSendingTheirOwnOrderedProductsAreNotDoubleCounted(_ backend: StoreBackend) async throws {
+        let temp = try await TemporaryStore(backend)
         let account = try await temp.account()
         let order = EventInput.order(email: "a@example.com", id: "7", items: [EventInput.item("sku-1", price: "5")])
         let own = EventInput(
@@ -257,17 +257,17 @@ import Testing
             properties: ["order_id": "7", "product_id": "sku-1"])
         let response = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [order, own]))
         #expect(response.derivedEvents == 0)
-        #expect(try temp.store.account(account.id).sendsOrderedProducts)
+        await #expect(try temp.store.account(account.id).sendsOrderedProducts)
         // From now on, orders of this account are not derived at all.
         let later = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [
             .order(email: "a@example.com", id: "8", items: [EventInput.item("sku-2", price: "5")]),
         ]))
         #expect(later.derivedEvents == 0)
-        #expect(try temp.store.events(accountID: account.id).filter { $0.metric == "Ordered Product" }.count == 1)
+        await #expect(try temp.store.events(accountID: account.id).filter { $0.metric == "Ordered Product" }.count == 1)
     }
 
-    @Test func hubEventsAreNotCollectedWhileTheHubIsInactive() async throws {
-        let temp = try TemporaryStore()
+    @Test(arguments: StoreBackend.available) func hubEventsAreNotCollectedWhileTheHubIsInactive(_ backend: StoreBackend) async throws {
+        let temp = try await TemporaryStore(backend)
         let account = try await temp.account()
         let opened = EventInput(metric: "Hub Opened", profile: ProfileIdentifiers(email: "a@example.com"), uniqueID: "h1")
         let inactive = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [opened, .order(email: "a@example.com", id: "1")]))
@@ -278,11 +278,11 @@ import Testing
         #expect(active.outcomes.map(\.status) == [.stored])
         // Turning it off again keeps what was collected.
         _ = try await temp.store.updateAccount(UpdateAccountRequest(accountID: account.id, customerHubActive: false))
-        #expect(try temp.store.events(accountID: account.id).map(\.metric) == ["Placed Order", "Hub Opened"])
+        await #expect(try temp.store.events(accountID: account.id).map(\.metric) == ["Placed Order", "Hub Opened"])
     }
 
-    @Test func customMetricLimitsFollowThePlan() async throws {
-        let temp = try TemporaryStore()
+    @Test(arguments: StoreBackend.available) func customMetricLimitsFollowThePlan(_ backend: StoreBackend) async throws {
+        let temp = try await TemporaryStore(backend)
         let account = try await temp.account()
         func create(_ name: String) -> CreateCustomMetricRequest {
             CreateCustomMetricRequest(
@@ -308,25 +308,25 @@ import Testing
         await #expect(throws: IngestError.customMetricLimit(accountID: account.id, limit: 50)) {
             _ = try await temp.store.createCustomMetric(create("one too many"))
         }
-        let list = try temp.store.customMetrics(accountID: account.id)
+        let list = try await temp.store.customMetrics(accountID: account.id)
         #expect(list.metrics.count == 50 && list.limit == 50)
         await #expect(throws: IngestError.self) {
             _ = try await temp.store.createCustomMetric(CreateCustomMetricRequest(accountID: account.id, name: "", sources: [], aggregation: .count))
         }
         // Definitions are log entries too, and the refused creations left no gaps in the log.
-        #expect(try temp.store.allEntries(accountID: account.id).count { if case .customMetric = $0.1 { true } else { false } } == 50)
-        let positions = try temp.store.allEntries().map(\.0.position)
+        await #expect(try temp.store.allEntries(accountID: account.id).count { if case .customMetric = $0.1 { true } else { false } } == 50)
+        let positions = try await temp.store.allEntries().map(\.0.position)
         #expect(positions == Array(1...UInt64(positions.count)))
         let after = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [.order(email: "a@example.com", id: "1")]))
         #expect(after.outcomes[0].position == UInt64(positions.count) + 1)
     }
 
-    @Test func theLogSurvivesReopeningAndPositionsContinue() async throws {
-        let temp = try TemporaryStore()
+    @Test(arguments: StoreBackend.available) func theLogSurvivesReopeningAndPositionsContinue(_ backend: StoreBackend) async throws {
+        let temp = try await TemporaryStore(backend)
         let account = try await temp.account()
         let first = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [.order(email: "a@example.com", id: "1")]))
-        let reopened = try temp.reopen()
-        #expect(try reopened.head() == first.head)
+        let reopened = try await temp.reopen()
+        await #expect(try reopened.head() == first.head)
         let retry = try await reopened.track(TrackEventsRequest(accountID: account.id, events: [
             .order(email: "a@example.com", id: "1"), .order(email: "a@example.com", id: "2"),
         ]))
@@ -335,8 +335,8 @@ import Testing
         #expect(retry.outcomes[1].profileID == first.outcomes[0].profileID)
     }
 
-    @Test func concurrentBatchesShareCommitsAndAllLand() async throws {
-        let temp = try TemporaryStore(durability: .full)
+    @Test(arguments: StoreBackend.available) func concurrentBatchesShareCommitsAndAllLand(_ backend: StoreBackend) async throws {
+        let temp = try await TemporaryStore(backend, durability: .full)
         let account = try await temp.account()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for writer in 0..<8 {
@@ -350,7 +350,7 @@ import Testing
             }
             try await group.waitForAll()
         }
-        let events = try temp.store.events(accountID: account.id)
+        let events = try await temp.store.events(accountID: account.id)
         #expect(events.count == 2_000)
         #expect(Set(events.map(\.position)).count == 2_000)
         #expect(Set(events.map(\.profileID)).count == 56)

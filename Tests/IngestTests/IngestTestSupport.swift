@@ -2,32 +2,92 @@ import Foundation
 import Ingest
 import SextantContracts
 import SextantStore
+import SextantPostgres
+import PostgresNIO
+import Testing
 import SextantWire
 import Synchronization
 
-/// A store in a fresh temporary directory, removed when the value is released.
+/// Which storage a test runs on. PostgreSQL runs when `SEXTANT_TEST_POSTGRES_URL` names a
+/// server (scripts/test.sh starts one); otherwise only SQLite does.
+enum StoreBackend: String, Sendable, CustomTestStringConvertible {
+    case sqlite
+    case postgres
+
+    static let postgresURL = ProcessInfo.processInfo.environment["SEXTANT_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+
+    /// The backends every storage test runs on here.
+    static let available: [StoreBackend] = postgresURL == nil ? [.sqlite] : [.sqlite, .postgres]
+
+    var testDescription: String { self.rawValue }
+}
+
+/// A store in a fresh temporary directory (SQLite) or a fresh schema (PostgreSQL), closed and
+/// removed when the value is released.
 final class TemporaryStore: Sendable {
+    let backend: StoreBackend
     let directory: String
-    let store: IngestStore
+    let schema: String
     let clock: TestClock
+    private let stores: Mutex<[IngestStore]>
 
-    init(durability: Durability = .normal) throws {
+    var store: IngestStore { self.stores.withLock { $0[0] } }
+
+    init(_ backend: StoreBackend = .sqlite, durability: Durability = .normal) async throws {
+        self.backend = backend
         self.directory = NSTemporaryDirectory() + "sextant-ingest-\(UUID().uuidString)"
+        self.schema = "ingest_test_" + UUID().uuidString.prefix(8).lowercased()
         self.clock = TestClock()
-        let clock = self.clock
-        self.store = try IngestStore.open(path: self.directory + "/ingest.sqlite", durability: durability, clock: { clock.now })
+        self.stores = Mutex([])
+        let store = try await self.open(durability: durability)
+        self.stores.withLock { $0.append(store) }
     }
 
-    /// Opens the same database again, as a restarted service would.
-    func reopen() throws -> IngestStore {
+    private func open(durability: Durability) async throws -> IngestStore {
         let clock = self.clock
-        return try IngestStore.open(path: self.directory + "/ingest.sqlite", durability: .normal, clock: { clock.now })
+        switch self.backend {
+        case .sqlite:
+            return try IngestStore.open(path: self.directory + "/ingest.sqlite", durability: durability, clock: { clock.now })
+        case .postgres:
+            let settings = try PostgresSettings(url: StoreBackend.postgresURL ?? "", schema: self.schema)
+            return try await IngestStore.open(postgres: settings, clock: { clock.now })
+        }
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: self.directory) }
+    /// Closes the store and opens the same database again, as a restarted service would.
+    func reopen() async throws -> IngestStore {
+        await self.store.close()
+        let reopened = try await self.open(durability: .normal)
+        self.stores.withLock { $0.insert(reopened, at: 0) }
+        return reopened
+    }
+
+    deinit {
+        let stores = self.stores.withLock { $0 }
+        let directory = self.directory
+        let backend = self.backend
+        let schema = self.schema
+        Task {
+            for store in stores { await store.close() }
+            if backend == .postgres, let url = StoreBackend.postgresURL {
+                try? await PostgresSchemaCleanup.drop(schema, url: url)
+            }
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+    }
 
     func account(_ request: CreateAccountRequest = CreateAccountRequest(name: "Shop")) async throws -> Account {
         try await self.store.createAccount(request)
+    }
+}
+
+/// Drops a test's schema once its store is closed.
+enum PostgresSchemaCleanup {
+    static func drop(_ schema: String, url: String) async throws {
+        let settings = try PostgresSettings(url: url, schema: schema)
+        let store = try await PostgresStore.open(settings, migrations: IngestSchema.postgresMigrations)
+        try await store.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(schema) CASCADE"))
+        await store.close()
     }
 }
 
@@ -59,11 +119,11 @@ extension EventInput {
 
 extension IngestStore {
     /// Every entry of the log, decoded.
-    func allEntries(accountID: UInt64? = nil) throws -> [(LogEntry, LogEntry.Body)] {
-        try self.entries(after: 0, accountID: accountID, limit: 1_000_000).map { ($0, try $0.decodeBody()) }
+    func allEntries(accountID: UInt64? = nil) async throws -> [(LogEntry, LogEntry.Body)] {
+        try await self.entries(after: 0, accountID: accountID, limit: 1_000_000).map { ($0, try $0.decodeBody()) }
     }
 
-    func events(accountID: UInt64) throws -> [LoggedEvent] {
-        try self.allEntries(accountID: accountID).compactMap { if case .event(let event) = $0.1 { event } else { nil } }
+    func events(accountID: UInt64) async throws -> [LoggedEvent] {
+        try await self.allEntries(accountID: accountID).compactMap { if case .event(let event) = $0.1 { event } else { nil } }
     }
 }

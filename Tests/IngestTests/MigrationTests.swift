@@ -42,8 +42,8 @@ import Testing
         ]))
         #expect(retry.outcomes.map(\.status) == [.duplicate])
         #expect(retry.outcomes.first?.position == 2)
-        #expect(try store.head() == 2)
-        #expect(try store.profile(GetProfileRequest(accountID: 1, identifiers: ProfileIdentifiers(email: "a@example.com"))).properties == ["tier": "gold"])
+        await #expect(try store.head() == 2)
+        await #expect(try store.profile(GetProfileRequest(accountID: 1, identifiers: ProfileIdentifiers(email: "a@example.com"))).properties == ["tier": "gold"])
     }
 
     /// How version 1 stored a profile's properties (field 1: the properties object).

@@ -5,8 +5,8 @@ import SextantWire
 import Testing
 
 @Suite struct SubscriptionTests {
-    @Test func deliversFromAPositionInBatchesThenStops() async throws {
-        let temp = try TemporaryStore()
+    @Test(arguments: StoreBackend.available) func deliversFromAPositionInBatchesThenStops(_ backend: StoreBackend) async throws {
+        let temp = try await TemporaryStore(backend)
         let account = try await temp.account()
         let events = (0..<25).map { EventInput.order(email: "a@example.com", id: "\($0)") }
         let response = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: events))
@@ -24,8 +24,8 @@ import Testing
         #expect(middle.map(\.position) == Array(positions[20...]))
     }
 
-    @Test func followsNewEntriesLiveAndOnlyTheAccountsOwn() async throws {
-        let temp = try TemporaryStore()
+    @Test(arguments: StoreBackend.available) func followsNewEntriesLiveAndOnlyTheAccountsOwn(_ backend: StoreBackend) async throws {
+        let temp = try await TemporaryStore(backend)
         let account = try await temp.account()
         let other = try await temp.account(CreateAccountRequest(name: "Other"))
         let received = try await withThrowingTaskGroup(of: [UInt64].self) { group in
@@ -46,13 +46,13 @@ import Testing
             }
             return try await group.next()!
         }
-        let expected = try temp.store.allEntries(accountID: account.id).map(\.0.position)
+        let expected = try await temp.store.allEntries(accountID: account.id).map(\.0.position)
         #expect(received == expected)
         #expect(received.count == 4)
     }
 
-    @Test func batchesStopAtAboutOneMebibyteOfBodies() async throws {
-        let temp = try TemporaryStore()
+    @Test(arguments: StoreBackend.available) func batchesStopAtAboutOneMebibyteOfBodies(_ backend: StoreBackend) async throws {
+        let temp = try await TemporaryStore(backend)
         let account = try await temp.account()
         let note = JSONValue.string(String(repeating: "n", count: 90_000))
         let events = (0..<40).map { index -> EventInput in
@@ -71,8 +71,8 @@ import Testing
         }
     }
 
-    @Test func followingSubscriptionsEndWhenTheStoreEndsThem() async throws {
-        let temp = try TemporaryStore()
+    @Test(arguments: StoreBackend.available) func followingSubscriptionsEndWhenTheStoreEndsThem(_ backend: StoreBackend) async throws {
+        let temp = try await TemporaryStore(backend)
         let account = try await temp.account()
         let task = Task {
             var delivered = 0
@@ -86,8 +86,8 @@ import Testing
         #expect(try await task.value == 2)  // the account entry and the event, then a normal end
     }
 
-    @Test func aFollowingSubscriptionEndsWhenCancelled() async throws {
-        let temp = try TemporaryStore()
+    @Test(arguments: StoreBackend.available) func aFollowingSubscriptionEndsWhenCancelled(_ backend: StoreBackend) async throws {
+        let temp = try await TemporaryStore(backend)
         _ = try await temp.account()
         let task = Task {
             try await LogSubscription(store: temp.store, request: SubscribeRequest(after: 0, follow: true)).run { _ in }

@@ -85,9 +85,9 @@ func countingConsumer(path: String) throws -> SQLiteLogApplier {
         var running = Task { [follower] in await follower.run() }
 
         // Catches up with what was there, then follows live.
-        try await self.waitUntil("caught up") { [follower] in try follower.progress.appliedPosition == ingest.head() }
+        try await self.waitUntil("caught up") { [follower] in try await follower.progress.appliedPosition == ingest.head() }
         _ = try await ingest.track(TrackEventsRequest(accountID: account.id, events: self.events(100, from: 300)))
-        try await self.waitUntil("live entries applied") { [follower] in try follower.progress.appliedPosition == ingest.head() }
+        try await self.waitUntil("live entries applied") { [follower] in try await follower.progress.appliedPosition == ingest.head() }
         #expect(follower.progress.following)
 
         // ingest-service goes away: the follower says so, retries, and picks up after it returns.
@@ -96,7 +96,7 @@ func countingConsumer(path: String) throws -> SQLiteLogApplier {
         #expect(follower.lastError != nil)
         _ = try await ingest.track(TrackEventsRequest(accountID: account.id, events: self.events(100, from: 400)))
         transport.setUp(true)
-        try await self.waitUntil("recovered") { [follower] in let head = try ingest.head(); return follower.progress.following && follower.progress.appliedPosition == head }
+        try await self.waitUntil("recovered") { [follower] in let head = try await ingest.head(); return follower.progress.following && follower.progress.appliedPosition == head }
 
         // A restarted consumer resumes after its persisted cursor: nothing skipped, nothing twice.
         running.cancel()
@@ -105,11 +105,11 @@ func countingConsumer(path: String) throws -> SQLiteLogApplier {
         applier = try countingConsumer(path: consumerPath)
         follower = LogFollower(client: RPCClient(transport: transport), applier: applier, configuration: configuration, logger: Logger(label: "test"))
         running = Task { [follower] in await follower.run() }
-        try await self.waitUntil("caught up after restart") { [follower] in try follower.progress.appliedPosition == ingest.head() }
+        try await self.waitUntil("caught up after restart") { [follower] in try await follower.progress.appliedPosition == ingest.head() }
         running.cancel()
         await running.value
 
-        let head = try ingest.head()
+        let head = try await ingest.head()
         let applied = try await applier.database.read { db in try Int64.fetchAll(db, sql: "SELECT position FROM applied ORDER BY position") }
         #expect(applied == (1...Int64(head)).map { $0 })
         #expect(try await applier.appliedPosition() == head)

@@ -4,6 +4,7 @@ import Ingest
 import Logging
 import NIOCore
 import SextantContracts
+import SextantPostgres
 import SextantRPC
 import SextantRPCNIO
 import SextantService
@@ -35,6 +36,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "full: fsync every commit (survives power loss); normal: survives a process crash only (env SEXTANT_DURABILITY; default full).")
     var durability: String?
 
+    @Option(help: "Where the log and state live: sqlite (<data-dir>/ingest.sqlite) or postgres (schema ingest of SEXTANT_POSTGRES_URL, or SEXTANT_POSTGRES_SCHEMA) (env SEXTANT_STORAGE; default sqlite).")
+    var storage: String?
+
     @Option(help: "Compress responses with zlib for clients that accept it: on or off (env SEXTANT_COMPRESS_RESPONSES; default off).")
     var compressResponses: String?
 
@@ -58,7 +62,25 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("entitlements: billing or plan, not \"\(entitlements)\"")
         }
 
-        let store = try IngestStore.open(path: settings.dataDirectory + "/ingest.sqlite", durability: durability)
+        let store: IngestStore
+        let storage = self.storage ?? environment["SEXTANT_STORAGE"].flatMap { $0.isEmpty ? nil : $0 } ?? "sqlite"
+        switch storage {
+        case "sqlite":
+            store = try IngestStore.open(path: settings.dataDirectory + "/ingest.sqlite", durability: durability)
+        case "postgres":
+            guard let url = environment["SEXTANT_POSTGRES_URL"], !url.isEmpty else {
+                throw ValidationError("storage postgres needs SEXTANT_POSTGRES_URL (postgres://USER:PASSWORD@HOST:PORT/DATABASE)")
+            }
+            let postgres: PostgresSettings
+            do { postgres = try PostgresSettings(url: url, schema: environment["SEXTANT_POSTGRES_SCHEMA"] ?? "ingest") } catch {
+                throw ValidationError("SEXTANT_POSTGRES_URL: \(error)")
+            }
+            // PostgreSQL's own durability applies (synchronous_commit); --durability is SQLite's.
+            store = try await IngestStore.open(postgres: postgres, logger: settings.logger)
+            settings.logger.info("log and state in PostgreSQL", metadata: ["database": "\(postgres)"])
+        case let other:
+            throw ValidationError("storage: sqlite or postgres, not \"\(other)\"")
+        }
         var limit: (@Sendable (UInt64) async throws -> Int?)?
         var billingTransport: NIOClientTransport?
         if entitlements == "billing" {
@@ -91,7 +113,7 @@ struct Serve: AsyncParsableCommand {
         // that carry every connection's frames and keepalives.
         configuration.handlerExecution = .global
 
-        let head = try store.head()
+        let head = try await store.head()
         settings.logger.info("opened", metadata: [
             "durability": "\(durability.rawValue)", "head": "\(head)", "entitlements": "\(entitlements)",
         ])
@@ -102,6 +124,9 @@ struct Serve: AsyncParsableCommand {
                 // Following subscribers get what is committed and a clean end; they resubscribe elsewhere.
                 store.endSubscriptions()
             },
-            afterDrain: { await billingConnection?.close() })
+            afterDrain: {
+                await billingConnection?.close()
+                await store.close()
+            })
     }
 }

@@ -56,7 +56,7 @@ final class GatewayHarness: Sendable {
         self.ingestStore = store
         self.keys = try APIKeyStore.open(path: self.directory + "/gateway.sqlite", durability: .normal)
         let ingestServer = RPCServer(router: IngestService.router(store: store))
-        let billingServer = RPCServer(router: billingRouter ?? FakeBilling.router(accountExists: { (try? store.account($0)) != nil }))
+        let billingServer = RPCServer(router: billingRouter ?? FakeBilling.router(accountExists: { await (try? store.account($0)) != nil }))
         let ingest = Downstream(
             name: "ingest-service", client: RPCClient(transport: ingestTransport ?? InProcessTransport(server: ingestServer, caller: .gateway)),
             deadline: deadline)
@@ -102,7 +102,7 @@ final class GatewayHarness: Sendable {
     func syncReports() async throws {
         var position = try await self.insightsStore.appliedPosition()
         while true {
-            let entries = try self.ingestStore.entries(after: position, limit: 1_000)
+            let entries = try await self.ingestStore.entries(after: position, limit: 1_000)
             guard let last = entries.last else { break }
             try await self.insightsStore.apply(entries)
             try await self.attributionStore.apply(entries)
@@ -118,11 +118,11 @@ final class GatewayHarness: Sendable {
         try await self.predictiveStore.rebuildPending(read: { account, after, handle in
             var position = after
             while true {
-                let entries = try ingest.entries(after: position, accountID: account, limit: 500)
+                let entries = try await ingest.entries(after: position, accountID: account, limit: 500)
                 guard let last = entries.last, try await handle(entries) else { break }
                 position = last.position
             }
-            return try ingest.head(accountID: account)
+            return try await ingest.head(accountID: account)
         }, now: { Date() })
     }
 

@@ -1,0 +1,192 @@
+import Foundation
+import Logging
+import PostgresNIO
+import SextantContracts
+
+/// Fetches what a run of ``PostgresIngestTransaction`` missed: one query per kind of fact, each
+/// joining the keys (sent as arrays) to the table by its primary key or an index.
+enum PostgresIngestFetch {
+    static func fetch(_ transaction: PostgresIngestTransaction, connection: PostgresConnection, logger: Logger) async throws {
+        let misses = transaction.misses
+        transaction.misses = .init()
+
+        if !misses.owners.isEmpty {
+            let keys = Array(misses.owners)
+            for key in keys { transaction.fetched.owners[key] = .some(nil) }
+            let rows = try await connection.query("""
+                SELECT k.account_id, k.kind, k.value, i.profile_id
+                FROM unnest(\(keys.map { Int64($0.accountID) }), \(keys.map { Int16($0.kind.rawValue) }), \(keys.map(\.value)))
+                    AS k(account_id, kind, value)
+                JOIN identity i ON i.account_id = k.account_id AND i.kind = k.kind AND i.value = k.value
+                """, logger: logger)
+            for try await (account, kind, value, profile) in rows.decode((Int64, Int16, String, Int64).self) {
+                guard let kind = IdentityKind(rawValue: Int(kind)) else { continue }
+                transaction.fetched.owners[IdentityKey(accountID: UInt64(account), kind: kind, value: value)] = UInt64(profile)
+            }
+        }
+
+        if !misses.eventKeys.isEmpty {
+            let keys = Array(misses.eventKeys)
+            for key in keys { transaction.fetched.eventKeys[key] = .some(nil) }
+            let rows = try await connection.query("""
+                SELECT k.account_id, k.unique_key, k.metric, k.profile_id, e.position
+                FROM unnest(\(keys.map { Int64($0.accountID) }), \(keys.map(\.uniqueKey)), \(keys.map(\.metric)), \(keys.map { Int64($0.profile) }))
+                    AS k(account_id, unique_key, metric, profile_id)
+                JOIN event_key e ON e.account_id = k.account_id AND e.unique_key = k.unique_key AND e.metric = k.metric
+                    AND e.profile_id = k.profile_id
+                """, logger: logger)
+            for try await (account, uniqueKey, metric, profile, position) in rows.decode((Int64, String, String, Int64, Int64).self) {
+                let key = EventKey(accountID: UInt64(account), uniqueKey: uniqueKey, metric: metric, profile: UInt64(profile))
+                transaction.fetched.eventKeys[key] = UInt64(position)
+            }
+        }
+
+        if !misses.mergedInto.isEmpty {
+            let keys = Array(misses.mergedInto)
+            for key in keys { transaction.fetched.mergedInto[key] = [] }
+            let rows = try await connection.query("""
+                SELECT p.account_id, p.merged_into, p.id
+                FROM unnest(\(keys.map { Int64($0.accountID) }), \(keys.map { Int64($0.id) })) AS k(account_id, profile_id)
+                JOIN profile p ON p.account_id = k.account_id AND p.merged_into = k.profile_id AND p.merged_into <> 0
+                ORDER BY p.id
+                """, logger: logger)
+            for try await (account, survivor, merged) in rows.decode((Int64, Int64, Int64).self) {
+                transaction.fetched.mergedInto[ProfileKey(accountID: UInt64(account), id: UInt64(survivor)), default: []].append(UInt64(merged))
+            }
+        }
+
+        if !misses.records.isEmpty {
+            let keys = Array(misses.records)
+            for key in keys { transaction.fetched.records[key] = .some(nil) }
+            let rows = try await connection.query("""
+                SELECT p.account_id, p.id, p.merged_into, p.properties, p.created_at, p.updated_at
+                FROM unnest(\(keys.map { Int64($0.accountID) }), \(keys.map { Int64($0.id) })) AS k(account_id, id)
+                JOIN profile p ON p.account_id = k.account_id AND p.id = k.id
+                """, logger: logger)
+            for try await (account, id, mergedInto, properties, created, updated) in rows.decode((Int64, Int64, Int64, ByteBuffer, Double, Double).self) {
+                transaction.fetched.records[ProfileKey(accountID: UInt64(account), id: UInt64(id))] = ProfileRecord(
+                    mergedInto: UInt64(mergedInto), properties: Array(properties.readableBytesView),
+                    createdAt: Date(timeIntervalSince1970: created), updatedAt: Date(timeIntervalSince1970: updated))
+            }
+        }
+
+        if !misses.identities.isEmpty {
+            let keys = Array(misses.identities)
+            for key in keys { transaction.fetched.identities[key] = [] }
+            let rows = try await connection.query("""
+                SELECT i.account_id, i.profile_id, i.kind, i.value
+                FROM unnest(\(keys.map { Int64($0.accountID) }), \(keys.map { Int64($0.id) })) AS k(account_id, profile_id)
+                JOIN identity i ON i.account_id = k.account_id AND i.profile_id = k.profile_id
+                """, logger: logger)
+            for try await (account, profile, kind, value) in rows.decode((Int64, Int64, Int16, String).self) {
+                guard let kind = IdentityKind(rawValue: Int(kind)) else { continue }
+                transaction.fetched.identities[ProfileKey(accountID: UInt64(account), id: UInt64(profile)), default: []]
+                    .append(IdentityKey(accountID: UInt64(account), kind: kind, value: value))
+            }
+        }
+
+        if !misses.accountHeads.isEmpty {
+            let accounts = misses.accountHeads.map { Int64($0) }
+            let rows = try await connection.query("""
+                SELECT a, (SELECT COALESCE(MAX(position), 0) FROM log WHERE account_id = a) FROM unnest(\(accounts)) AS a
+                """, logger: logger)
+            for try await (account, head) in rows.decode((Int64, Int64).self) {
+                transaction.fetched.accountHeads[UInt64(account)] = UInt64(head)
+            }
+        }
+    }
+}
+
+/// Writes the changes of a group's last run: one statement per table (rows sent as arrays and
+/// expanded with `unnest`), inside the group's transaction. Tables are independent (no foreign
+/// keys), and each row appears once with its final values, so the order between tables does not
+/// matter.
+enum PostgresIngestFlush {
+    static func write(_ transaction: PostgresIngestTransaction, connection: PostgresConnection, logger: Logger) async throws {
+        let writes = transaction.writes
+        let changes = transaction.changes
+
+        if !writes.accounts.isEmpty {
+            let rows = writes.accounts.sorted { $0.key < $1.key }
+            try await connection.query("""
+                INSERT INTO account (id, body) SELECT * FROM unnest(\(rows.map { Int64($0.key) }), \(rows.map { ByteBuffer(bytes: $0.value.body) }))
+                ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body
+                """, logger: logger)
+        }
+
+        let newProfiles = writes.newProfiles.compactMap { key in changes.records[key].flatMap { $0 }.map { (key, $0) } }
+        if !newProfiles.isEmpty {
+            try await connection.query("""
+                INSERT INTO profile (account_id, id, properties, merged_into, created_at, updated_at)
+                SELECT * FROM unnest(\(newProfiles.map { Int64($0.0.accountID) }), \(newProfiles.map { Int64($0.0.id) }),
+                    \(newProfiles.map { ByteBuffer(bytes: $0.1.properties) }), \(newProfiles.map { Int64($0.1.mergedInto) }),
+                    \(newProfiles.map { $0.1.createdAt.timeIntervalSince1970 }), \(newProfiles.map { $0.1.updatedAt.timeIntervalSince1970 }))
+                """, logger: logger)
+        }
+        let changedProfiles = writes.changedProfiles.compactMap { key in changes.records[key].flatMap { $0 }.map { (key, $0) } }
+        if !changedProfiles.isEmpty {
+            try await connection.query("""
+                UPDATE profile p SET properties = u.properties, merged_into = u.merged_into, updated_at = u.updated_at
+                FROM unnest(\(changedProfiles.map { Int64($0.0.accountID) }), \(changedProfiles.map { Int64($0.0.id) }),
+                    \(changedProfiles.map { ByteBuffer(bytes: $0.1.properties) }), \(changedProfiles.map { Int64($0.1.mergedInto) }),
+                    \(changedProfiles.map { $0.1.updatedAt.timeIntervalSince1970 }))
+                    AS u(account_id, id, properties, merged_into, updated_at)
+                WHERE p.account_id = u.account_id AND p.id = u.id
+                """, logger: logger)
+        }
+
+        let newIdentities = writes.newIdentities.compactMap { key in changes.owners[key].flatMap { $0 }.map { (key, $0) } }
+        if !newIdentities.isEmpty {
+            try await connection.query("""
+                INSERT INTO identity (account_id, kind, value, profile_id)
+                SELECT * FROM unnest(\(newIdentities.map { Int64($0.0.accountID) }), \(newIdentities.map { Int16($0.0.kind.rawValue) }),
+                    \(newIdentities.map(\.0.value)), \(newIdentities.map { Int64($0.1) }))
+                """, logger: logger)
+        }
+        let movedIdentities = writes.movedIdentities.compactMap { key in changes.owners[key].flatMap { $0 }.map { (key, $0) } }
+        if !movedIdentities.isEmpty {
+            try await connection.query("""
+                UPDATE identity i SET profile_id = u.profile_id
+                FROM unnest(\(movedIdentities.map { Int64($0.0.accountID) }), \(movedIdentities.map { Int16($0.0.kind.rawValue) }),
+                    \(movedIdentities.map(\.0.value)), \(movedIdentities.map { Int64($0.1) })) AS u(account_id, kind, value, profile_id)
+                WHERE i.account_id = u.account_id AND i.kind = u.kind AND i.value = u.value
+                """, logger: logger)
+        }
+
+        if !writes.eventKeys.isEmpty {
+            let keys = writes.eventKeys
+            try await connection.query("""
+                INSERT INTO event_key (account_id, unique_key, metric, profile_id, position)
+                SELECT * FROM unnest(\(keys.map { Int64($0.0.accountID) }), \(keys.map(\.0.uniqueKey)), \(keys.map(\.0.metric)),
+                    \(keys.map { Int64($0.0.profile) }), \(keys.map { Int64($0.position) }))
+                """, logger: logger)
+        }
+
+        if !writes.merges.isEmpty {
+            let merges = writes.merges
+            try await connection.query("""
+                INSERT INTO merge (account_id, id, survivor, merged, position, at)
+                SELECT * FROM unnest(\(merges.map { Int64($0.accountID) }), \(merges.map { Int64($0.id) }), \(merges.map { Int64($0.survivor) }),
+                    \(merges.map { Int64($0.merged) }), \(merges.map { Int64($0.position) }), \(merges.map { $0.at.timeIntervalSince1970 }))
+                """, logger: logger)
+        }
+
+        if !writes.customMetrics.isEmpty {
+            let metrics = writes.customMetrics
+            try await connection.query("""
+                INSERT INTO custom_metric (account_id, id, name, body)
+                SELECT * FROM unnest(\(metrics.map { Int64($0.0.accountID) }), \(metrics.map { Int64($0.0.id) }), \(metrics.map(\.0.name)),
+                    \(metrics.map { ByteBuffer(bytes: $0.body) }))
+                """, logger: logger)
+        }
+
+        if !writes.log.isEmpty {
+            let log = writes.log
+            try await connection.query("""
+                INSERT INTO log (account_id, position, kind, body)
+                SELECT * FROM unnest(\(log.map { Int64($0.accountID) }), \(log.map { Int64($0.position) }), \(log.map { Int16($0.kind.rawValue) }),
+                    \(log.map { ByteBuffer(bytes: $0.body) }))
+                """, logger: logger)
+        }
+    }
+}
