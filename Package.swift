@@ -410,6 +410,8 @@ let package = Package(
                 "Predictive",
                 "Insights",
                 "Attribution",
+                "SextantPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -454,7 +456,9 @@ let package = Package(
                 "SextantRPCNIO",
                 "SextantWire",
                 "SextantTesting",
+                "SextantPostgres",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),

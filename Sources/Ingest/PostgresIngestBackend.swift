@@ -88,6 +88,12 @@ final class PostgresIngestBackend: IngestBackend {
         ).decode((Int64, String).self) {
             memory.customMetricNames[UInt64(account), default: []].append(name)
         }
+        memory.mergedInto = [:]
+        for try await (account, survivor, merged) in try await connection.query(
+            "SELECT account_id, merged_into, id FROM profile WHERE merged_into <> 0 ORDER BY id", logger: logger
+        ).decode((Int64, Int64, Int64).self) {
+            memory.mergedInto[ProfileKey(accountID: UInt64(account), id: UInt64(survivor)), default: []].append(UInt64(merged))
+        }
         memory.owners.removeAll()
     }
 
@@ -116,84 +122,157 @@ final class PostgresIngestBackend: IngestBackend {
         }
     }
 
-    /// Commits groups until none is pending.
+    /// Commits groups until none is pending, two at a time: while one group's rows are written
+    /// and committed, the next is worked out in memory (on the writer's memory as the first
+    /// leaves it). The second group is written only after the first committed; if the first
+    /// fails, the second is worked out again from the database.
     private func drain() async {
+        var previous: Written?
         while true {
             let jobs = self.queue.withLock { queue -> [PendingJob] in
+                // Draining ends only when nothing is pending and nothing is being committed.
                 if queue.pending.isEmpty {
-                    queue.draining = false
+                    if previous == nil { queue.draining = false }
                     return []
                 }
                 let count = min(queue.pending.count, Self.maximumJobsPerGroup)
                 defer { queue.pending.removeFirst(count) }
                 return Array(queue.pending.prefix(count))
             }
-            if jobs.isEmpty { return }
-            await self.commit(jobs)
+            if jobs.isEmpty {
+                guard let written = previous else { return }
+                await self.complete(written)
+                previous = nil
+                continue
+            }
+            previous = await self.write(jobs, after: previous)
         }
     }
 
-    /// Runs one group to its exact changes, writes them and commits; then resumes every job.
-    private func commit(_ jobs: [PendingJob]) async {
-        let logger = self.store.logger
-        let connection: PostgresConnection
-        do {
-            connection = try await self.writerConnection.connection(reloading: self.memory)
-        } catch {
-            for job in jobs { job.finish(error) }
-            return
+    /// A group whose idempotency keys are in and whose other rows and commit are on their way.
+    private struct Written {
+        let jobs: [PendingJob]
+        /// The last position of the group.
+        let head: UInt64
+        /// The rest of the writes and the commit: nil when committed, or the error.
+        let commit: Task<(any Error)?, Never>
+    }
+
+    /// Waits for a written group's commit, then resumes its jobs. Returns false if it failed.
+    @discardableResult
+    private func complete(_ written: Written) async -> Bool {
+        if let error = await written.commit.value {
+            // The writer's memory already holds the group: read it again before the next one.
+            self.writerConnection.failed(error, forceReload: true)
+            self.store.logger.error("write group failed", metadata: ["error": "\(String(reflecting: error))"])
+            let failure = (error as? IngestError) ?? IngestError.storage("the write failed and nothing of it was stored: \(error)")
+            for job in written.jobs { job.finish(job.failure ?? failure) }
+            return false
         }
-        let transaction = PostgresIngestTransaction(memory: self.memory)
+        self.notifier.advance(to: written.head)
+        for job in written.jobs { job.finish(job.failure) }
+        return true
+    }
+
+    /// Works out `jobs` as a group, waits for `previous` to commit, inserts the group's
+    /// idempotency keys and starts writing the rest; returns the group in flight (nil if it
+    /// failed, its jobs resumed with the error).
+    private func write(_ jobs: [PendingJob], after previous: Written?) async -> Written? {
+        let logger = self.store.logger
+        var previous = previous
+        var connection: PostgresConnection?
         do {
-            // Identifiers the jobs name, before the first run.
-            for job in jobs {
-                guard case .batch(let keys, _) = job.hint else { continue }
-                for key in keys where self.memory.owners[key] == nil { transaction.misses.owners.insert(key) }
-            }
-            if transaction.hasMisses { try await PostgresIngestFetch.fetch(transaction, connection: connection, logger: logger) }
-            var fetches = 0
-            nextRun: while true {
-                transaction.beginRun()
-                for job in jobs where job.failure == nil {
-                    do {
-                        try job.run(transaction)
-                    } catch {
-                        // With misses, the job may have failed for want of a fact: the next run decides.
-                        if transaction.hasMisses { continue }
-                        // A real failure: run the group again without the job's changes.
-                        job.failure = error
-                        continue nextRun
-                    }
+            var transaction = try await self.prepare(jobs, connection: &connection, reconnect: previous == nil)
+            if let earlier = previous {
+                previous = nil
+                if !(await self.complete(earlier)) {
+                    // Worked out on memory that did not commit: again, from the database.
+                    transaction = try await self.prepare(jobs, connection: &connection, reconnect: true)
                 }
-                guard transaction.hasMisses else { break }
+            }
+            guard let writer = connection else { throw IngestError.storage("no connection") }
+            while true {
+                try await writer.query("BEGIN", logger: logger)
+                if try await PostgresIngestFlush.insertEventKeys(transaction, connection: writer, logger: logger) { break }
+                // Retried events: some keys were stored already. Run again knowing them.
+                try await writer.query("ROLLBACK", logger: logger)
+                transaction.keysConflicted()
+                try await self.resolve(jobs, transaction, connection: writer)
+            }
+            self.memory.absorb(transaction)
+            let commit = Task { () -> (any Error)? in
+                do {
+                    try await PostgresIngestFlush.write(transaction, connection: writer, logger: logger)
+                    try await writer.query("COMMIT", logger: logger)
+                    return nil
+                } catch {
+                    _ = try? await writer.query("ROLLBACK", logger: logger)
+                    return error
+                }
+            }
+            return Written(jobs: jobs, head: self.memory.counters.position - 1, commit: commit)
+        } catch {
+            if let previous { await self.complete(previous) }
+            if let connection { _ = try? await connection.query("ROLLBACK", logger: logger) }
+            // If the connection dropped during a commit the group may have committed: the writer
+            // reconnects and reads its counters again before the next group.
+            self.writerConnection.failed(error, forceReload: false)
+            logger.error("write group failed", metadata: ["error": "\(String(reflecting: error))"])
+            let failure = (error as? IngestError) ?? IngestError.storage("the write failed and nothing of it was stored: \(error)")
+            for job in jobs { job.finish(job.failure ?? failure) }
+            return nil
+        }
+    }
+
+    /// A transaction with the group's exact changes: fetches what the jobs name, runs them, and
+    /// fetches and runs again until a run misses nothing. Writes nothing.
+    private func prepare(_ jobs: [PendingJob], connection: inout PostgresConnection?, reconnect: Bool) async throws -> PostgresIngestTransaction {
+        // While a group is in flight its connection is kept as it is (reconnecting would lose it).
+        let writer = reconnect ? try await self.writerConnection.connection(reloading: self.memory) : try self.writerConnection.current()
+        connection = writer
+        let transaction = PostgresIngestTransaction(memory: self.memory)
+        for job in jobs {
+            guard case .batch(let keys, _) = job.hint else { continue }
+            for key in keys where self.memory.owners[key] == nil { transaction.misses.owners.insert(key) }
+        }
+        try await self.resolve(jobs, transaction, connection: writer)
+        return transaction
+    }
+
+    /// Fetches the transaction's misses and runs the jobs until a run misses nothing.
+    private func resolve(_ jobs: [PendingJob], _ transaction: PostgresIngestTransaction, connection: PostgresConnection) async throws {
+        var fetches = 0
+        while true {
+            if transaction.hasMisses {
                 fetches += 1
                 guard fetches <= Self.maximumFetches else {
                     throw IngestError.storage("a write group still needed more facts after \(fetches - 1) fetches")
                 }
-                try await PostgresIngestFetch.fetch(transaction, connection: connection, logger: logger)
+                try await PostgresIngestFetch.fetch(transaction, connection: connection, logger: self.store.logger)
             }
-        } catch {
-            self.writerConnection.failed(error, logger: logger)
-            for job in jobs { job.finish(job.failure ?? error) }
-            return
+            Self.run(jobs, on: transaction)
+            if !transaction.hasMisses { return }
         }
+    }
 
-        do {
-            try await connection.query("BEGIN", logger: logger)
-            try await PostgresIngestFlush.write(transaction, connection: connection, logger: logger)
-            try await connection.query("COMMIT", logger: logger)
-        } catch {
-            _ = try? await connection.query("ROLLBACK", logger: logger)
-            // If the connection dropped during COMMIT the group may have committed: the writer
-            // reconnects and reads its counters again before the next group.
-            self.writerConnection.failed(error, logger: logger)
-            logger.error("write group failed", metadata: ["error": "\(String(reflecting: error))"])
-            for job in jobs { job.finish(job.failure ?? IngestError.storage("the write failed and nothing of it was stored: \(error)")) }
+    /// One run of the group's jobs, from the start. A job that fails in a run without misses
+    /// fails for good: it is left out and the run starts again without its changes. (With
+    /// misses, the job may have failed for want of a fact, so the next run decides.)
+    private static func run(_ jobs: [PendingJob], on transaction: PostgresIngestTransaction) {
+        nextRun: while true {
+            transaction.beginRun()
+            for job in jobs where job.failure == nil {
+                do {
+                    try job.run(transaction)
+                } catch {
+                    if transaction.hasMisses { continue }
+                    job.failure = error
+                    continue nextRun
+                }
+            }
+            transaction.endRun()
             return
         }
-        self.memory.absorb(transaction)
-        self.notifier.advance(to: self.memory.counters.position - 1)
-        for job in jobs { job.finish(job.failure) }
     }
 
     // MARK: - Reading
@@ -373,7 +452,13 @@ private final class WriterConnection: Sendable {
     func connection(reloading memory: PostgresWriterMemory) async throws -> PostgresConnection {
         let (current, mustReload, closed) = self.state.withLock { ($0.connection, $0.mustReload, $0.closed) }
         if closed { throw IngestError.storage("the store is closed") }
-        if let current, !current.isClosed, !mustReload { return current }
+        if let current, !current.isClosed {
+            if mustReload {
+                try await PostgresIngestBackend.load(memory, connection: current, logger: self.store.logger)
+                self.state.withLock { $0.mustReload = false }
+            }
+            return current
+        }
         if let current { try? await current.close() }
         let connection = try await Self.connectAndLock(self.store)
         try await PostgresIngestBackend.load(memory, connection: connection, logger: self.store.logger)
@@ -384,10 +469,17 @@ private final class WriterConnection: Sendable {
         return connection
     }
 
-    /// After a failed group: a lost connection is replaced before the next one.
-    func failed(_ error: any Error, logger: Logger) {
+    /// The connection as it is (while a group is in flight on it).
+    func current() throws -> PostgresConnection {
+        guard let connection = self.state.withLock({ $0.connection }) else { throw IngestError.storage("the writer has no connection") }
+        return connection
+    }
+
+    /// After a failed group: a lost connection is replaced, and the writer's memory read again,
+    /// before the next group (`forceReload`: read again even on the same connection).
+    func failed(_ error: any Error, forceReload: Bool) {
         self.state.withLock { state in
-            if state.connection?.isClosed ?? true { state.mustReload = true }
+            if forceReload || state.connection?.isClosed ?? true { state.mustReload = true }
         }
     }
 
@@ -400,3 +492,4 @@ private final class WriterConnection: Sendable {
         try? await connection?.close()
     }
 }
+

@@ -41,20 +41,6 @@ enum PostgresIngestFetch {
             }
         }
 
-        if !misses.mergedInto.isEmpty {
-            let keys = Array(misses.mergedInto)
-            for key in keys { transaction.fetched.mergedInto[key] = [] }
-            let rows = try await connection.query("""
-                SELECT p.account_id, p.merged_into, p.id
-                FROM unnest(\(keys.map { Int64($0.accountID) }), \(keys.map { Int64($0.id) })) AS k(account_id, profile_id)
-                JOIN profile p ON p.account_id = k.account_id AND p.merged_into = k.profile_id AND p.merged_into <> 0
-                ORDER BY p.id
-                """, logger: logger)
-            for try await (account, survivor, merged) in rows.decode((Int64, Int64, Int64).self) {
-                transaction.fetched.mergedInto[ProfileKey(accountID: UInt64(account), id: UInt64(survivor)), default: []].append(UInt64(merged))
-            }
-        }
-
         if !misses.records.isEmpty {
             let keys = Array(misses.records)
             for key in keys { transaction.fetched.records[key] = .some(nil) }
@@ -102,6 +88,28 @@ enum PostgresIngestFetch {
 /// keys), and each row appears once with its final values, so the order between tables does not
 /// matter.
 enum PostgresIngestFlush {
+    /// Inserts the run's idempotency keys, first in the transaction. Returns false if one of
+    /// them was stored already (the run assumed it new: a retry): the transaction is then
+    /// aborted, and the caller rolls back, fetches the keys and runs the group again.
+    ///
+    /// A plain insert, not `ON CONFLICT DO NOTHING`: conflicts are rare (retries), and the
+    /// speculative insertion that clause needs cost twice as much per row here.
+    static func insertEventKeys(_ transaction: PostgresIngestTransaction, connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        let keys = transaction.writes.eventKeys
+        guard !keys.isEmpty else { return true }
+        do {
+            try await connection.query("""
+                INSERT INTO event_key (account_id, unique_key, metric, profile_id, position)
+                SELECT * FROM unnest(\(keys.map { Int64($0.0.accountID) }), \(keys.map(\.0.uniqueKey)), \(keys.map(\.0.metric)),
+                    \(keys.map { Int64($0.0.profile) }), \(keys.map { Int64($0.position) }))
+                """, logger: logger)
+            return true
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            return false
+        }
+    }
+
+    /// Everything else of the run.
     static func write(_ transaction: PostgresIngestTransaction, connection: PostgresConnection, logger: Logger) async throws {
         let writes = transaction.writes
         let changes = transaction.changes
@@ -150,15 +158,6 @@ enum PostgresIngestFlush {
                 FROM unnest(\(movedIdentities.map { Int64($0.0.accountID) }), \(movedIdentities.map { Int16($0.0.kind.rawValue) }),
                     \(movedIdentities.map(\.0.value)), \(movedIdentities.map { Int64($0.1) })) AS u(account_id, kind, value, profile_id)
                 WHERE i.account_id = u.account_id AND i.kind = u.kind AND i.value = u.value
-                """, logger: logger)
-        }
-
-        if !writes.eventKeys.isEmpty {
-            let keys = writes.eventKeys
-            try await connection.query("""
-                INSERT INTO event_key (account_id, unique_key, metric, profile_id, position)
-                SELECT * FROM unnest(\(keys.map { Int64($0.0.accountID) }), \(keys.map(\.0.uniqueKey)), \(keys.map(\.0.metric)),
-                    \(keys.map { Int64($0.0.profile) }), \(keys.map { Int64($0.position) }))
                 """, logger: logger)
         }
 

@@ -14,7 +14,9 @@ import SextantContracts
 ///
 /// A run is deterministic given the facts, so running again is always safe: nothing is written
 /// to the database until the last run.
-final class PostgresIngestTransaction: IngestTransaction {
+///
+/// Not shared: the writer's drain works it out, then hands it to the one task that writes it.
+final class PostgresIngestTransaction: IngestTransaction, @unchecked Sendable {
     let memory: PostgresWriterMemory
     /// Committed state fetched for this group. `nil` values: fetched, and there is none.
     var fetched = Facts()
@@ -34,6 +36,7 @@ final class PostgresIngestTransaction: IngestTransaction {
         self.changes = Facts()
         self.writes = Writes()
         self.misses = Misses()
+        self.assumedAbsent = []
         self.counters = self.memory.counters
     }
 
@@ -70,12 +73,11 @@ final class PostgresIngestTransaction: IngestTransaction {
         var owners: Set<IdentityKey> = []
         var records: Set<ProfileKey> = []
         var identities: Set<ProfileKey> = []
-        var mergedInto: Set<ProfileKey> = []
         var eventKeys: Set<EventKey> = []
         var accountHeads: Set<UInt64> = []
 
         var isEmpty: Bool {
-            self.owners.isEmpty && self.records.isEmpty && self.identities.isEmpty && self.mergedInto.isEmpty
+            self.owners.isEmpty && self.records.isEmpty && self.identities.isEmpty
                 && self.eventKeys.isEmpty && self.accountHeads.isEmpty
         }
     }
@@ -204,9 +206,8 @@ final class PostgresIngestTransaction: IngestTransaction {
     }
 
     private func profilesMerged(_ profile: ProfileKey) throws -> [UInt64] {
-        if let known = self.changes.mergedInto[profile] ?? self.fetched.mergedInto[profile] { return known }
-        self.misses.mergedInto.insert(profile)
-        return []
+        // Every merge is made by this writer, so its memory knows them all.
+        self.changes.mergedInto[profile] ?? self.memory.mergedInto[profile] ?? []
     }
 
     func insertMerge(accountID: UInt64, survivor: UInt64, merged: UInt64, position: UInt64, at now: Date) throws {
@@ -222,8 +223,29 @@ final class PostgresIngestTransaction: IngestTransaction {
         if let position = self.changes.eventKeys[key] ?? self.fetched.eventKeys[key] { return position }
         // A profile created in this run has no stored events.
         if self.writes.newProfiles.contains(ProfileKey(accountID: accountID, id: profile)) { return nil }
-        self.misses.eventKeys.insert(key)
+        // Most keys are new (retries are rare), so the answer is assumed: a key the run then
+        // inserts is checked by the insert itself (see ``conflicts``); any other becomes a miss
+        // at the end of the run (``endRun()``).
+        self.assumedAbsent.insert(key)
         return nil
+    }
+
+    /// Keys answered "not stored" without asking (see ``storedEventKey``).
+    private var assumedAbsent: Set<EventKey> = []
+
+    /// Ends a run: assumed answers the run did not go on to insert are misses after all.
+    func endRun() {
+        for key in self.assumedAbsent where self.changes.eventKeys[key] == nil {
+            self.misses.eventKeys.insert(key)
+        }
+    }
+
+    /// The flush found one of the keys the run inserted stored already (a retry): every key it
+    /// inserted without knowing becomes a fact to fetch, and the group runs again.
+    func keysConflicted() {
+        for (key, _) in self.writes.eventKeys where self.fetched.eventKeys[key] == nil {
+            self.misses.eventKeys.insert(key)
+        }
     }
 
     func insertEventKey(accountID: UInt64, uniqueKey: String, metric: String, profile: UInt64, position: UInt64) throws {
@@ -277,6 +299,8 @@ final class PostgresWriterMemory: @unchecked Sendable {
     var accounts: [UInt64: Account] = [:]
     var customMetricNames: [UInt64: [String]] = [:]
     var owners: [IdentityKey: UInt64] = [:]
+    /// The profiles merged into each survivor (all of them: merges are rare, and made here).
+    var mergedInto: [ProfileKey: [UInt64]] = [:]
     /// Owners kept before the cache is dropped and refilled (about 100 bytes each).
     static let ownerCacheLimit = 400_000
 
@@ -285,6 +309,9 @@ final class PostgresWriterMemory: @unchecked Sendable {
         self.counters = transaction.counters
         for (id, account) in transaction.changes.accounts { self.accounts[id] = account }
         for (id, names) in transaction.changes.customMetricNames { self.customMetricNames[id] = names }
+        for (profile, merged) in transaction.changes.mergedInto {
+            if merged.isEmpty { self.mergedInto.removeValue(forKey: profile) } else { self.mergedInto[profile] = merged }
+        }
         if self.owners.count + transaction.changes.owners.count > Self.ownerCacheLimit { self.owners.removeAll(keepingCapacity: true) }
         for (key, owner) in transaction.changes.owners {
             if let owner { self.owners[key] = owner }

@@ -127,9 +127,12 @@ public struct PostgresMigrations: Sendable {
 
     /// Applies what is missing, in one transaction that holds an advisory lock on the schema's
     /// name, so two processes starting at once do not both migrate.
+    /// No migrations at all (`PostgresMigrations()`): the store works in the schema as it is,
+    /// for tools that read or drop a schema rather than own it.
     func apply(to store: PostgresStore) async throws {
         let schema = store.settings.schema
         let migrations = self.migrations
+        guard !migrations.isEmpty else { return }
         try await store.transaction { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("sextant-migrations:" + schema)))", logger: store.logger)
             try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: store.logger)

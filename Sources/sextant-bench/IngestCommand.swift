@@ -3,7 +3,9 @@ import Foundation
 import GRDB
 import Ingest
 import NIOCore
+import PostgresNIO
 import SextantContracts
+import SextantPostgres
 import SextantRPC
 import SextantRPCNIO
 import SextantStore
@@ -19,6 +21,9 @@ import Synchronization
 /// 2. **durable ingest** — the real `ingest-service` (release build, next to this binary) over
 ///    mutual TLS on loopback, `--streams` concurrent TrackEventStream calls each sending
 ///    1,000-event batches; events/s counts acknowledged events.
+/// 2b. **durable ingest on PostgreSQL** (with `--postgres-url`) — the same service and load,
+///    keeping its log and state in a fresh schema of that server (PostgreSQL's default
+///    durability, `synchronous_commit = on`), reported beside the SQLite figure of the same run.
 /// 3. **replay** — `--replay-events` events written straight into a fresh database, then one
 ///    subscriber reads them all through the service; events/s and the service's peak RSS.
 struct IngestCommand: AsyncParsableCommand {
@@ -34,6 +39,7 @@ struct IngestCommand: AsyncParsableCommand {
     @Option(help: "Keep the replay database here and reuse it on later runs (default: in the working directory, removed).") var replayData: String?
     @Flag(help: "Only the replay phase.") var replayOnly = false
     @Flag(name: .customLong("random-ids"), help: "Random unique ids (like UUIDs) instead of sequential ones (like order numbers).") var randomIDs = false
+    @Option(help: "Also measure durable ingest with the log in this PostgreSQL database (postgres://USER:PASSWORD@HOST:PORT/DATABASE; a fresh schema is made and dropped).") var postgresURL: String?
     @Flag(help: "Let clients compress their requests with zlib (off: like the gateway inside the suite's network).") var compress = false
 
     func run() async throws {
@@ -72,6 +78,35 @@ struct IngestCommand: AsyncParsableCommand {
         print(String(format: "durable ingest: %.0f events/s over mTLS (%d streams x %d-event batches, %.2f s); %.0f%% of the storage ceiling; service peak RSS %@",
                      ingest.rate, self.streams, self.batch, ingest.seconds, 100 * ingest.rate / ceiling.rate, ProcessMemory.format(ingestRSS)))
 
+        // 2b. The same on PostgreSQL.
+        if let url = self.postgresURL {
+            let schema = "bench_" + UUID().uuidString.prefix(8).lowercased()
+            let settings = try PostgresSettings(url: url, schema: schema)
+            let postgresService = try await ServiceProcess.start("ingest-service", arguments: [
+                "--listen", "127.0.0.1:0", "--data-dir", self.directory + "/service-postgres", "--pki-dir", self.directory + "/pki",
+                "--storage", "postgres", "--log-level", "warning", "--metrics-listen", "off",
+            ], environment: ["SEXTANT_POSTGRES_URL": url, "SEXTANT_POSTGRES_SCHEMA": schema])
+            let postgres: Rate
+            do {
+                postgres = try await self.measureIngest(port: postgresService.port, pki: pki, inputs: inputs)
+            } catch {
+                await postgresService.stop()
+                try? await Self.dropSchema(settings)
+                throw error
+            }
+            let postgresRSS = ProcessMemory.peakRSS(pid: postgresService.pid)
+            await postgresService.stop()
+            try await Self.dropSchema(settings)
+            print(String(format: "durable ingest on PostgreSQL: %.0f events/s over mTLS (%d streams x %d-event batches, %.2f s); SQLite in this run: %.0f events/s; service peak RSS %@",
+                         postgres.rate, self.streams, self.batch, postgres.seconds, ingest.rate, ProcessMemory.format(postgresRSS)))
+        }
+
+    }
+
+    private static func dropSchema(_ settings: PostgresSettings) async throws {
+        let store = try await PostgresStore.open(settings, migrations: IngestSchema.postgresMigrations)
+        try await store.query(PostgresQuery(unsafeSQL: "DROP SCHEMA \(settings.schema) CASCADE"))
+        await store.close()
     }
 
     private func replayPhase(pki: TestPKI) async throws {

@@ -26,11 +26,11 @@ import Testing
         var snapshot: [Int: UInt64] { self.positions.withLock { $0 } }
     }
 
-    @Test func killedMidStreamLosesNothingAcknowledgedAndStoresNothingTwice() async throws {
+    @Test(arguments: IngestStorage.available) func killedMidStreamLosesNothingAcknowledgedAndStoresNothingTwice(_ storage: IngestStorage) async throws {
         let eventCount = 8_000
         let batchSize = 200
         let events = (0..<eventCount).map { orderEvent($0, email: "buyer-\($0 % 50)@example.com") }
-        let harness = try IngestServiceHarness()
+        let harness = try IngestServiceHarness(storage: storage)
         try await harness.start()
         let account = try await harness.client().unary(IngestService.createAccount, CreateAccountRequest(name: "Crash"))
         let acknowledged = Acknowledgements()

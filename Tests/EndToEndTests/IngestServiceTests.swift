@@ -7,8 +7,8 @@ import Testing
 
 /// ingest-service as a real process over loopback mutual TLS.
 @Suite(.serialized) struct IngestServiceTests {
-    @Test func batchAndStreamIngestThenSubscribe() async throws {
-        let harness = try IngestServiceHarness()
+    @Test(arguments: IngestStorage.available) func batchAndStreamIngestThenSubscribe(_ storage: IngestStorage) async throws {
+        let harness = try IngestServiceHarness(storage: storage)
         try await harness.start()
         let client = try harness.client()
         #expect(try await client.unary(Health.check, HealthCheckRequest()).status == .serving)
@@ -46,8 +46,8 @@ import Testing
         await harness.shutdown()
     }
 
-    @Test func liveTailAndResumeAfterARestart() async throws {
-        let harness = try IngestServiceHarness()
+    @Test(arguments: IngestStorage.available) func liveTailAndResumeAfterARestart(_ storage: IngestStorage) async throws {
+        let harness = try IngestServiceHarness(storage: storage)
         try await harness.start()
         let account = try await harness.client().unary(IngestService.createAccount, CreateAccountRequest(name: "Shop"))
         let writer = try harness.client()
