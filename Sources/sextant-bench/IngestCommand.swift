@@ -78,6 +78,10 @@ struct IngestCommand: AsyncParsableCommand {
         print(String(format: "durable ingest: %.0f events/s over mTLS (%d streams x %d-event batches, %.2f s); %.0f%% of the storage ceiling; service peak RSS %@",
                      ingest.rate, self.streams, self.batch, ingest.seconds, 100 * ingest.rate / ceiling.rate, ProcessMemory.format(ingestRSS)))
 
+        let sqliteBytes = ["", "-wal"].reduce(0) { total, suffix in
+            total + ((try? FileManager.default.attributesOfItem(atPath: self.directory + "/service/ingest.sqlite" + suffix)[.size] as? Int) ?? 0)
+        }
+
         // 2b. The same on PostgreSQL.
         if let url = self.postgresURL {
             let schema = "bench_" + UUID().uuidString.prefix(8).lowercased()
@@ -96,15 +100,29 @@ struct IngestCommand: AsyncParsableCommand {
             }
             let postgresRSS = ProcessMemory.peakRSS(pid: postgresService.pid)
             await postgresService.stop()
+            let bytes = try await Self.schemaBytes(settings)
             try await Self.dropSchema(settings)
+            print(String(format: "storage size: SQLite %.0f MB, PostgreSQL %.0f MB (%.0f and %.0f bytes per event, indexes included)",
+                         Double(sqliteBytes) / 1e6, Double(bytes) / 1e6, Double(sqliteBytes) / Double(inputs.count), Double(bytes) / Double(inputs.count)))
             print(String(format: "durable ingest on PostgreSQL: %.0f events/s over mTLS (%d streams x %d-event batches, %.2f s); SQLite in this run: %.0f events/s; service peak RSS %@",
                          postgres.rate, self.streams, self.batch, postgres.seconds, ingest.rate, ProcessMemory.format(postgresRSS)))
         }
 
     }
 
+    /// Every table's size in the schema, indexes and TOAST included.
+    private static func schemaBytes(_ settings: PostgresSettings) async throws -> Int {
+        let store = try await PostgresStore.open(settings, migrations: PostgresMigrations())
+        defer { Task { await store.close() } }
+        let rows = try await store.query("""
+            SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = \(settings.schema) AND c.relkind = 'r'
+            """)
+        return try rows.first.map { Int(try $0.decode(Int64.self)) } ?? 0
+    }
+
     private static func dropSchema(_ settings: PostgresSettings) async throws {
-        let store = try await PostgresStore.open(settings, migrations: IngestSchema.postgresMigrations)
+        let store = try await PostgresStore.open(settings, migrations: PostgresMigrations())
         try await store.query(PostgresQuery(unsafeSQL: "DROP SCHEMA \(settings.schema) CASCADE"))
         await store.close()
     }
