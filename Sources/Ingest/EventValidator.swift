@@ -18,6 +18,8 @@ public struct EventValidator: Sendable {
             errors.append(FieldError(field: "metric", reason: "must not be empty"))
         } else if !TextLimit.fits(metric, characters: IngestLimits.metricNameLength) {
             errors.append(FieldError(field: "metric", reason: "longer than \(IngestLimits.metricNameLength) characters"))
+        } else if TextLimit.hasNUL(metric) {
+            errors.append(FieldError(field: "metric", reason: TextLimit.nulReason))
         }
         errors += Self.problems(in: event.profile, field: "profile")
         if let time = event.time {
@@ -35,6 +37,8 @@ public struct EventValidator: Sendable {
                 errors.append(FieldError(field: "uniqueID", reason: "must not be empty (leave it out instead)"))
             } else if !TextLimit.fits(uniqueID, characters: IngestLimits.identifierLength) {
                 errors.append(FieldError(field: "uniqueID", reason: "longer than \(IngestLimits.identifierLength) characters"))
+            } else if TextLimit.hasNUL(uniqueID) {
+                errors.append(FieldError(field: "uniqueID", reason: TextLimit.nulReason))
             }
         }
         errors += Self.problems(in: event.properties, field: "properties")
@@ -61,14 +65,18 @@ public struct EventValidator: Sendable {
         if identifiers.isEmpty {
             errors.append(FieldError(field: field, reason: "needs at least one of email, phone, externalID"))
         }
-        if let email = identifiers.email, IdentityNormalizer.email(email) == nil {
+        if let email = identifiers.email, IdentityNormalizer.email(email) == nil || TextLimit.hasNUL(email) {
             errors.append(FieldError(field: "\(field).email", reason: "is not an email address"))
         }
         if let phone = identifiers.phone, IdentityNormalizer.phone(phone) == nil {
             errors.append(FieldError(field: "\(field).phone", reason: "is not an E.164 phone number (+ and 7 to 15 digits)"))
         }
-        if let external = identifiers.externalID, IdentityNormalizer.externalID(external) == nil {
-            errors.append(FieldError(field: "\(field).externalID", reason: "must be 1 to \(IngestLimits.identifierLength) characters"))
+        if let external = identifiers.externalID {
+            if IdentityNormalizer.externalID(external) == nil {
+                errors.append(FieldError(field: "\(field).externalID", reason: "must be 1 to \(IngestLimits.identifierLength) characters"))
+            } else if TextLimit.hasNUL(external) {
+                errors.append(FieldError(field: "\(field).externalID", reason: TextLimit.nulReason))
+            }
         }
         return errors
     }
@@ -227,6 +235,14 @@ enum TextLimit {
         // A character is at least one byte: few enough bytes settles it.
         text.utf8.count <= characters || text.count <= characters
     }
+
+    /// True when `text` contains U+0000, which PostgreSQL's `text` cannot store: refused on
+    /// both backends, so what one accepts the other does too.
+    static func hasNUL(_ text: String) -> Bool {
+        text.utf8.contains(0)
+    }
+
+    static let nulReason = "must not contain the NUL character (U+0000)"
 
     /// True when `text` is empty or only spaces and tabs.
     static func isBlank(_ text: String) -> Bool {

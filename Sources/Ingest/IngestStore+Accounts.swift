@@ -26,6 +26,7 @@ extension IngestStore {
         let problems = AccountValidator.problems(
             name: request.name, timeZone: request.timeZone, currency: request.currency, windows: request.attributionWindows)
         guard problems.isEmpty else { throw IngestError.invalid(problems) }
+        try Self.checkStorable(request.accountID)
         let now = self.clock()
         return try await self.backend.write(hint: .none) { transaction in
             var account = try transaction.account(request.accountID)
@@ -43,6 +44,7 @@ extension IngestStore {
 
     /// One account.
     public func account(_ id: UInt64) async throws -> Account {
+        try Self.checkStorable(id)
         guard let body = try await self.backend.accountBodies(id: id).first else { throw IngestError.accountNotFound(id) }
         return try WireDecoder().decode(Account.self, from: body)
     }

@@ -11,6 +11,7 @@ extension IngestStore {
     public func createCustomMetric(_ request: CreateCustomMetricRequest, limit entitledLimit: Int? = nil) async throws -> CustomMetric {
         let problems = CustomMetricValidator.problems(in: request)
         guard problems.isEmpty else { throw IngestError.invalid(problems) }
+        try Self.checkStorable(request.accountID)
         let now = self.clock()
         return try await self.backend.write(hint: .none) { transaction in
             let account = try transaction.account(request.accountID)
@@ -45,6 +46,8 @@ enum CustomMetricValidator {
         let name = request.name.trimmingCharacters(in: .whitespaces)
         if name.isEmpty || name.count > IngestLimits.metricNameLength {
             errors.append(FieldError(field: "name", reason: "must be 1 to \(IngestLimits.metricNameLength) characters"))
+        } else if TextLimit.hasNUL(request.name) {
+            errors.append(FieldError(field: "name", reason: TextLimit.nulReason))
         }
         if request.sources.isEmpty || request.sources.count > 20 {
             errors.append(FieldError(field: "sources", reason: "needs 1 to 20 base metrics"))

@@ -9,6 +9,7 @@ extension IngestStore {
         var problems = EventValidator.problems(in: request.identifiers, field: "identifiers")
         problems += EventValidator.problems(in: request.properties, field: "properties")
         guard problems.isEmpty else { throw IngestError.invalid(problems) }
+        try Self.checkStorable(request.accountID)
         let accountID = request.accountID
         let now = self.clock()
         let keys = IdentityResolver.keys(of: request.identifiers)
@@ -39,6 +40,7 @@ extension IngestStore {
         }
         _ = try await self.account(request.accountID)
         if let id = request.profileID {
+            guard id <= UInt64(Int64.max) else { throw IngestError.profileNotFound("\(id)") }
             return try await self.backend.profile(accountID: request.accountID, id: id)
         }
         guard let (kind, value) = IdentityResolver.keys(of: request.identifiers).first else {

@@ -16,6 +16,7 @@ extension IngestStore {
             ])
         }
         let accountID = request.accountID
+        try Self.checkStorable(accountID)
         let now = self.clock()
         // The account (unknown → notFound, Hub flag, derivation flag) is read once, in the writer.
         let batch = try PreparedBatch(request.events, now: now)

@@ -54,13 +54,16 @@ public final class IngestStore: Sendable {
     /// The highest committed position of `accountID`, or of the whole log.
     public func head(accountID: UInt64? = nil) async throws -> UInt64 {
         guard let accountID else { return self.notifier.head }
+        try Self.checkStorable(accountID)
         return try await self.backend.accountHead(accountID)
     }
 
     /// Up to `limit` entries after `position`, in order, stopping early once the bodies read add
     /// up to `maximumBytes` (at least one entry is returned if there is one).
     public func entries(after position: UInt64, accountID: UInt64? = nil, limit: Int, maximumBytes: Int = .max) async throws -> [LogEntry] {
-        try await self.backend.entries(after: position, accountID: accountID, limit: limit, maximumBytes: maximumBytes)
+        if let accountID { try Self.checkStorable(accountID) }
+        guard position <= UInt64(Int64.max) else { return [] }
+        return try await self.backend.entries(after: position, accountID: accountID, limit: limit, maximumBytes: maximumBytes)
     }
 
     /// Returns when the log has an entry after `position` (or the task is cancelled, or the
@@ -80,10 +83,18 @@ public final class IngestStore: Sendable {
 
     /// One event of one account.
     public func event(accountID: UInt64, position: UInt64) async throws -> LoggedEvent {
+        guard position <= UInt64(Int64.max) else { throw IngestError.eventNotFound(position) }
         guard let entry = try await self.backend.logEntry(at: position), entry.accountID == accountID, entry.kind == .event else {
             throw IngestError.eventNotFound(position)
         }
         return try WireDecoder().decode(LoggedEvent.self, from: entry.body)
+    }
+}
+
+extension IngestStore {
+    /// Ids are stored as signed 64-bit integers by both databases, so a larger one names nothing.
+    static func checkStorable(_ accountID: UInt64) throws {
+        guard accountID <= UInt64(Int64.max) else { throw IngestError.accountNotFound(accountID) }
     }
 }
 

@@ -78,10 +78,32 @@ struct ProfileRecord: Sendable, Equatable {
 }
 
 /// An identifier of a profile as the identity table keys it.
+///
+/// Equal when the bytes are: the databases compare text byte by byte, while Swift's `String`
+/// equality would take canonically equivalent spellings ("é" composed or not) for one key.
 struct IdentityKey: Hashable, Sendable {
     var accountID: UInt64
     var kind: IdentityKind
     var value: String
+
+    static func == (a: IdentityKey, b: IdentityKey) -> Bool {
+        a.accountID == b.accountID && a.kind == b.kind && a.value.utf8.elementsEqual(b.value.utf8)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(self.accountID)
+        hasher.combine(self.kind)
+        hasher.combineBytes(of: self.value)
+    }
+}
+
+extension Hasher {
+    /// Feeds a string's UTF-8 bytes (and their count), as byte-wise equality needs.
+    mutating func combineBytes(of text: String) {
+        var text = text
+        text.withUTF8 { self.combine(bytes: UnsafeRawBufferPointer($0)) }
+        self.combine(text.utf8.count)
+    }
 }
 
 extension IngestTransaction {

@@ -152,10 +152,17 @@ final class PostgresIngestBackend: IngestBackend {
     /// A group whose idempotency keys are in and whose other rows and commit are on their way.
     private struct Written {
         let jobs: [PendingJob]
+        let transaction: PostgresIngestTransaction
         /// The last position of the group.
         let head: UInt64
         /// The rest of the writes and the commit: nil when committed, or the error.
         let commit: Task<(any Error)?, Never>
+    }
+
+    /// Why a group's jobs failed when its write did: the service cannot tell whether a commit
+    /// interrupted by a lost connection took effect, and a retry is safe either way.
+    private static func failure(_ error: any Error) -> IngestError {
+        (error as? IngestError) ?? IngestError.storage("the write did not complete (\(error)); retrying with the same unique ids is safe")
     }
 
     /// Waits for a written group's commit, then resumes its jobs. Returns false if it failed.
@@ -165,8 +172,7 @@ final class PostgresIngestBackend: IngestBackend {
             // The writer's memory already holds the group: read it again before the next one.
             self.writerConnection.failed(error, forceReload: true)
             self.store.logger.error("write group failed", metadata: ["error": "\(String(reflecting: error))"])
-            let failure = (error as? IngestError) ?? IngestError.storage("the write failed and nothing of it was stored: \(error)")
-            for job in written.jobs { job.finish(job.failure ?? failure) }
+            for job in written.jobs { job.finish(job.failure ?? Self.failure(error)) }
             return false
         }
         self.notifier.advance(to: written.head)
@@ -182,20 +188,33 @@ final class PostgresIngestBackend: IngestBackend {
         var previous = previous
         var connection: PostgresConnection?
         do {
-            var transaction = try await self.prepare(jobs, connection: &connection, reconnect: previous == nil)
+            // Worked out over the previous group's changes while they are being written.
+            var transaction: PostgresIngestTransaction?
+            do {
+                transaction = try await self.prepare(jobs, connection: &connection, after: previous)
+            } catch where previous != nil {
+                // Perhaps because the previous group failed (its transaction aborted, its
+                // connection dropped): decided below, once it has finished.
+                transaction = nil
+            }
             if let earlier = previous {
                 previous = nil
-                if !(await self.complete(earlier)) {
-                    // Worked out on memory that did not commit: again, from the database.
-                    transaction = try await self.prepare(jobs, connection: &connection, reconnect: true)
+                if !(await self.complete(earlier)) || transaction == nil {
+                    // Worked out on memory that did not commit, or not at all: again, from the
+                    // database, with no failure decided on the old memory kept.
+                    for job in jobs { job.failure = nil }
+                    transaction = try await self.prepare(jobs, connection: &connection, after: nil)
                 }
             }
-            guard let writer = connection else { throw IngestError.storage("no connection") }
+            guard let transaction, let writer = connection else { throw IngestError.storage("the writer has no connection") }
+            var conflicts = 0
             while true {
                 try await writer.query("BEGIN", logger: logger)
                 if try await PostgresIngestFlush.insertEventKeys(transaction, connection: writer, logger: logger) { break }
                 // Retried events: some keys were stored already. Run again knowing them.
                 try await writer.query("ROLLBACK", logger: logger)
+                conflicts += 1
+                guard conflicts <= 3 else { throw IngestError.storage("idempotency keys still conflicted after \(conflicts - 1) reruns") }
                 transaction.keysConflicted()
                 try await self.resolve(jobs, transaction, connection: writer)
             }
@@ -210,7 +229,7 @@ final class PostgresIngestBackend: IngestBackend {
                     return error
                 }
             }
-            return Written(jobs: jobs, head: self.memory.counters.position - 1, commit: commit)
+            return Written(jobs: jobs, transaction: transaction, head: self.memory.counters.position - 1, commit: commit)
         } catch {
             if let previous { await self.complete(previous) }
             if let connection { _ = try? await connection.query("ROLLBACK", logger: logger) }
@@ -218,19 +237,29 @@ final class PostgresIngestBackend: IngestBackend {
             // reconnects and reads its counters again before the next group.
             self.writerConnection.failed(error, forceReload: false)
             logger.error("write group failed", metadata: ["error": "\(String(reflecting: error))"])
-            let failure = (error as? IngestError) ?? IngestError.storage("the write failed and nothing of it was stored: \(error)")
-            for job in jobs { job.finish(job.failure ?? failure) }
+            for job in jobs { job.finish(job.failure ?? Self.failure(error)) }
             return nil
         }
     }
 
     /// A transaction with the group's exact changes: fetches what the jobs name, runs them, and
-    /// fetches and runs again until a run misses nothing. Writes nothing.
-    private func prepare(_ jobs: [PendingJob], connection: inout PostgresConnection?, reconnect: Bool) async throws -> PostgresIngestTransaction {
-        // While a group is in flight its connection is kept as it is (reconnecting would lose it).
-        let writer = reconnect ? try await self.writerConnection.connection(reloading: self.memory) : try self.writerConnection.current()
+    /// fetches and runs again until a run misses nothing. Writes nothing. With `previous` in
+    /// flight the connection is kept as it is (reconnecting would lose that group); without, a
+    /// lost connection is replaced and the writer's memory read again if it must be.
+    private func prepare(
+        _ jobs: [PendingJob], connection: inout PostgresConnection?, after previous: Written?
+    ) async throws -> PostgresIngestTransaction {
+        let writer: PostgresConnection
+        if previous == nil {
+            let (live, reloaded) = try await self.writerConnection.connection(reloading: self.memory)
+            // A commit whose outcome was unknown may have taken effect: subscribers hear of it now.
+            if reloaded { self.notifier.advance(to: self.memory.counters.position - 1) }
+            writer = live
+        } else {
+            writer = try self.writerConnection.current()
+        }
         connection = writer
-        let transaction = PostgresIngestTransaction(memory: self.memory)
+        let transaction = PostgresIngestTransaction(memory: self.memory, previous: previous?.transaction)
         for job in jobs {
             guard case .batch(let keys, _) = job.hint else { continue }
             for key in keys where self.memory.owners[key] == nil { transaction.misses.owners.insert(key) }
@@ -448,8 +477,9 @@ private final class WriterConnection: Sendable {
         return connection
     }
 
-    /// The live connection, reconnecting (and reading the writer's memory again) after a loss.
-    func connection(reloading memory: PostgresWriterMemory) async throws -> PostgresConnection {
+    /// The live connection, reconnecting (and reading the writer's memory again) after a loss;
+    /// `reloaded` when the memory was read again.
+    func connection(reloading memory: PostgresWriterMemory) async throws -> (PostgresConnection, reloaded: Bool) {
         let (current, mustReload, closed) = self.state.withLock { ($0.connection, $0.mustReload, $0.closed) }
         if closed { throw IngestError.storage("the store is closed") }
         if let current, !current.isClosed {
@@ -457,16 +487,22 @@ private final class WriterConnection: Sendable {
                 try await PostgresIngestBackend.load(memory, connection: current, logger: self.store.logger)
                 self.state.withLock { $0.mustReload = false }
             }
-            return current
+            return (current, mustReload)
         }
         if let current { try? await current.close() }
         let connection = try await Self.connectAndLock(self.store)
-        try await PostgresIngestBackend.load(memory, connection: connection, logger: self.store.logger)
+        do {
+            try await PostgresIngestBackend.load(memory, connection: connection, logger: self.store.logger)
+        } catch {
+            // It holds the lock: closing it lets the next attempt take it again.
+            try? await connection.close()
+            throw error
+        }
         self.state.withLock {
             $0.connection = connection
             $0.mustReload = false
         }
-        return connection
+        return (connection, true)
     }
 
     /// The connection as it is (while a group is in flight on it).

@@ -26,9 +26,14 @@ final class PostgresIngestTransaction: IngestTransaction, @unchecked Sendable {
     var misses = Misses()
     private(set) var counters: PostgresWriterMemory.Counters
 
-    init(memory: PostgresWriterMemory) {
+    /// What the group before this one changed, while its rows may still be on their way to the
+    /// database: consulted before `fetched`, which may have been read before they were written.
+    let previous: Facts?
+
+    init(memory: PostgresWriterMemory, previous: PostgresIngestTransaction? = nil) {
         self.memory = memory
         self.counters = memory.counters
+        self.previous = previous?.changes
     }
 
     /// Starts a run over: the changes and misses of the last one are dropped.
@@ -95,7 +100,9 @@ final class PostgresIngestTransaction: IngestTransaction, @unchecked Sendable {
     }
 
     func accountHead(_ accountID: UInt64) throws -> UInt64 {
-        if let head = self.changes.accountHeads[accountID] ?? self.fetched.accountHeads[accountID] { return head }
+        if let head = self.changes.accountHeads[accountID] ?? self.previous?.accountHeads[accountID] ?? self.fetched.accountHeads[accountID] {
+            return head
+        }
         self.misses.accountHeads.insert(accountID)
         return 0
     }
@@ -118,7 +125,7 @@ final class PostgresIngestTransaction: IngestTransaction, @unchecked Sendable {
     // MARK: - Profiles and identities
 
     func identityOwner(_ key: IdentityKey) throws -> UInt64? {
-        if let owner = self.changes.owners[key] ?? self.fetched.owners[key] { return owner }
+        if let owner = self.changes.owners[key] ?? self.previous?.owners[key] ?? self.fetched.owners[key] { return owner }
         if let owner = self.memory.owners[key] { return owner }
         self.misses.owners.insert(key)
         return nil
@@ -136,7 +143,7 @@ final class PostgresIngestTransaction: IngestTransaction, @unchecked Sendable {
     }
 
     private func identities(_ profile: ProfileKey) throws -> [IdentityKey] {
-        if let known = self.changes.identities[profile] ?? self.fetched.identities[profile] { return known }
+        if let known = self.changes.identities[profile] ?? self.previous?.identities[profile] ?? self.fetched.identities[profile] { return known }
         if self.writes.newProfiles.contains(profile) { return [] }
         self.misses.identities.insert(profile)
         return []
@@ -167,7 +174,7 @@ final class PostgresIngestTransaction: IngestTransaction, @unchecked Sendable {
 
     func profileRecord(accountID: UInt64, id: UInt64) throws -> ProfileRecord? {
         let key = ProfileKey(accountID: accountID, id: id)
-        if let record = self.changes.records[key] ?? self.fetched.records[key] { return record }
+        if let record = self.changes.records[key] ?? self.previous?.records[key] ?? self.fetched.records[key] { return record }
         self.misses.records.insert(key)
         return nil
     }
@@ -220,7 +227,7 @@ final class PostgresIngestTransaction: IngestTransaction, @unchecked Sendable {
 
     func storedEventKey(accountID: UInt64, uniqueKey: String, metric: String, profile: UInt64) throws -> UInt64? {
         let key = EventKey(accountID: accountID, uniqueKey: uniqueKey, metric: metric, profile: profile)
-        if let position = self.changes.eventKeys[key] ?? self.fetched.eventKeys[key] { return position }
+        if let position = self.changes.eventKeys[key] ?? self.previous?.eventKeys[key] ?? self.fetched.eventKeys[key] { return position }
         // A profile created in this run has no stored events.
         if self.writes.newProfiles.contains(ProfileKey(accountID: accountID, id: profile)) { return nil }
         // Most keys are new (retries are rare), so the answer is assumed: a key the run then
@@ -243,7 +250,8 @@ final class PostgresIngestTransaction: IngestTransaction, @unchecked Sendable {
     /// The flush found one of the keys the run inserted stored already (a retry): every key it
     /// inserted without knowing becomes a fact to fetch, and the group runs again.
     func keysConflicted() {
-        for (key, _) in self.writes.eventKeys where self.fetched.eventKeys[key] == nil {
+        for (key, _) in self.writes.eventKeys {
+            self.fetched.eventKeys.removeValue(forKey: key)
             self.misses.eventKeys.insert(key)
         }
     }
@@ -275,17 +283,31 @@ struct ProfileKey: Hashable, Sendable {
     var id: UInt64
 }
 
-/// One row of the idempotency index.
+/// One row of the idempotency index; equal when the bytes are (see ``IdentityKey``).
 struct EventKey: Hashable, Sendable {
     var accountID: UInt64
     var uniqueKey: String
     var metric: String
     var profile: UInt64
+
+    static func == (a: EventKey, b: EventKey) -> Bool {
+        a.accountID == b.accountID && a.profile == b.profile && a.uniqueKey.utf8.elementsEqual(b.uniqueKey.utf8)
+            && a.metric.utf8.elementsEqual(b.metric.utf8)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(self.accountID)
+        hasher.combine(self.profile)
+        hasher.combineBytes(of: self.uniqueKey)
+        hasher.combineBytes(of: self.metric)
+    }
 }
 
 /// What the PostgreSQL writer keeps between groups: the next ids, every account and custom
-/// metric name (small), and a bounded cache of identifier owners. Changed only after a commit;
-/// touched only by the writer's drain, one group at a time.
+/// metric name (small), every merge, and a bounded cache of identifier owners. A group is
+/// absorbed once its idempotency keys are in, before its commit (the next group is worked out
+/// on it meanwhile); if that commit fails, the writer reads it all again. Touched only by the
+/// writer's drain.
 final class PostgresWriterMemory: @unchecked Sendable {
     struct Counters {
         var position: UInt64 = 1

@@ -113,6 +113,37 @@ import Testing
         #expect(stored.first?.position == before.outcomes[0].position)
     }
 
+    @Test(arguments: StoreBackend.available) func textEitherDatabaseCouldNotStoreIsRefusedByName(_ backend: StoreBackend) async throws {
+        let temp = try await TemporaryStore(backend)
+        let account = try await temp.account()
+        var nulMetric = EventInput.order(email: "a@example.com", id: "1")
+        nulMetric.metric = "Placed\u{0}Order"
+        var nulID = EventInput.order(email: "a@example.com", id: "2")
+        nulID.uniqueID = "2\u{0}"
+        let nulExternal = EventInput(metric: "Viewed Product", profile: ProfileIdentifiers(externalID: "x\u{0}y"))
+        let response = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [
+            nulMetric, nulID, nulExternal, .order(email: "a@example.com", id: "3"),
+        ]))
+        #expect(response.outcomes.map(\.status) == [.rejected, .rejected, .rejected, .stored])
+        #expect(response.outcomes[0].errors == [FieldError(field: "metric", reason: "must not contain the NUL character (U+0000)")])
+        #expect(response.outcomes[1].errors == [FieldError(field: "uniqueID", reason: "must not contain the NUL character (U+0000)")])
+        #expect(response.outcomes[2].errors == [FieldError(field: "profile.externalID", reason: "must not contain the NUL character (U+0000)")])
+        await #expect(throws: IngestError.invalid([FieldError(field: "name", reason: "must not contain the NUL character (U+0000)")])) {
+            _ = try await temp.store.createCustomMetric(CreateCustomMetricRequest(
+                accountID: account.id, name: "Re\u{0}venue", sources: [CustomMetricSource(metric: "Placed Order")], aggregation: .count))
+        }
+        // Canonically equivalent but different bytes: two unique ids, as both databases compare bytes.
+        let accents = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [
+            .order(email: "a@example.com", id: "caf\u{E9}"), .order(email: "a@example.com", id: "cafe\u{301}"),
+        ]))
+        #expect(accents.outcomes.map(\.status) == [.stored, .stored])
+        // An account id neither database can hold names no account.
+        await #expect(throws: IngestError.accountNotFound(UInt64.max)) {
+            _ = try await temp.store.track(TrackEventsRequest(accountID: .max, events: [.order(email: "a@example.com", id: "4")]))
+        }
+        await #expect(throws: IngestError.accountNotFound(UInt64.max)) { _ = try await temp.store.account(.max) }
+    }
+
     @Test(arguments: StoreBackend.available) func oversizedAndEmptyBatchesAreRefusedWhole(_ backend: StoreBackend) async throws {
         let temp = try await TemporaryStore(backend)
         let account = try await temp.account()

@@ -55,6 +55,57 @@ import Testing
         }
     }
 
+    @Test(arguments: StoreBackend.available) func consecutiveGroupsSeeEachOthersChanges(_ backend: StoreBackend) async throws {
+        // On PostgreSQL a group is worked out while the one before it is still being written:
+        // it must build on that group's changes, not on what the database held before.
+        let temp = try await TemporaryStore(backend)
+        let account = try await temp.account()
+        for round in 0..<3 {
+            let older = try await temp.store.upsertProfile(UpsertProfileRequest(
+                accountID: account.id, identifiers: ProfileIdentifiers(phone: "+4712345\(round)00")))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                // Busy groups, so the writes below spread over consecutive ones.
+                for writer in 0..<3 {
+                    group.addTask {
+                        let events = (0..<300).map { EventInput.order(email: "busy-\(writer)-\($0 % 9)@example.com", id: "\(round)-\(writer)-\($0)") }
+                        _ = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: events))
+                    }
+                }
+                // One profile's properties, set key by key from many requests: eight clients,
+                // each sending its next request once the last one is answered.
+                for client in 0..<8 {
+                    group.addTask {
+                        for step in 0..<8 {
+                            let key = client * 8 + step
+                            _ = try await temp.store.upsertProfile(UpsertProfileRequest(
+                                accountID: account.id, identifiers: ProfileIdentifiers(email: "same-\(round)@example.com"),
+                                properties: ["k\(key)": .string("v\(key)")]))
+                        }
+                    }
+                }
+                // A profile created by one request and merged into an older one by the next.
+                group.addTask {
+                    _ = try await temp.store.track(TrackEventsRequest(accountID: account.id, events: [.order(email: "new-\(round)@example.com", id: "n\(round)")]))
+                    _ = try await temp.store.upsertProfile(UpsertProfileRequest(
+                        accountID: account.id, identifiers: ProfileIdentifiers(email: "new-\(round)@example.com", phone: "+4712345\(round)00")))
+                }
+                try await group.waitForAll()
+            }
+            let same = try await temp.store.profile(GetProfileRequest(accountID: account.id, identifiers: ProfileIdentifiers(email: "same-\(round)@example.com")))
+            #expect(Set(same.properties.keys) == Set((0..<64).map { "k\($0)" }))
+            let merged = try await temp.store.profile(GetProfileRequest(accountID: account.id, identifiers: ProfileIdentifiers(email: "new-\(round)@example.com")))
+            #expect(merged.id == older.id)
+            #expect(merged.emails == ["new-\(round)@example.com"] && merged.phones == ["+4712345\(round)00"])
+            #expect(merged.mergedProfileIDs.count == 1)
+            let byPhone = try await temp.store.profile(GetProfileRequest(accountID: account.id, identifiers: ProfileIdentifiers(phone: "+4712345\(round)00")))
+            #expect(byPhone == merged)
+        }
+        // Heads and positions stay in order with no holes.
+        let entries = try await temp.store.allEntries()
+        #expect(entries.map(\.0.position) == Array(1...UInt64(entries.count)))
+        #expect(try await temp.store.head(accountID: account.id) == UInt64(entries.count))
+    }
+
     @Test(.enabled(if: StoreBackend.postgresURL != nil, "needs SEXTANT_TEST_POSTGRES_URL (scripts/test.sh starts a server)"))
     func aSecondProcessCannotWriteTheSameLog() async throws {
         let temp = try await TemporaryStore(.postgres)
