@@ -122,10 +122,12 @@ final class PostgresIngestBackend: IngestBackend {
         }
     }
 
-    /// Commits groups until none is pending, two at a time: while one group's rows are written
-    /// and committed, the next is worked out in memory (on the writer's memory as the first
-    /// leaves it). The second group is written only after the first committed; if the first
-    /// fails, the second is worked out again from the database.
+    /// Commits groups until none is pending, two at a time on two connections: while one
+    /// group commits, the next is worked out (on the writer's memory as the first leaves it,
+    /// reading the first's changes before anything fetched) and its rows are written on the other
+    /// connection. Its `COMMIT` is sent only once the first has committed, so commits, and the
+    /// positions they make visible, stay in order. If the first fails, the second is rolled back
+    /// and fails too (its callers retry), and the writer reads its memory again.
     private func drain() async {
         var previous: Written?
         while true {
@@ -153,6 +155,8 @@ final class PostgresIngestBackend: IngestBackend {
     private struct Written {
         let jobs: [PendingJob]
         let transaction: PostgresIngestTransaction
+        /// The connection it is written on.
+        let connection: PostgresConnection
         /// The last position of the group.
         let head: UInt64
         /// The rest of the writes and the commit: nil when committed, or the error.
@@ -180,33 +184,16 @@ final class PostgresIngestBackend: IngestBackend {
         return true
     }
 
-    /// Works out `jobs` as a group, waits for `previous` to commit, inserts the group's
-    /// idempotency keys and starts writing the rest; returns the group in flight (nil if it
-    /// failed, its jobs resumed with the error).
+    /// Works out `jobs` as a group, inserts its idempotency keys and starts writing the rest and
+    /// committing (after `previous` has committed); waits for `previous`; returns the group in
+    /// flight (nil if it failed, its jobs resumed with the error).
     private func write(_ jobs: [PendingJob], after previous: Written?) async -> Written? {
         let logger = self.store.logger
         var previous = previous
         var connection: PostgresConnection?
         do {
-            // Worked out over the previous group's changes while they are being written.
-            var transaction: PostgresIngestTransaction?
-            do {
-                transaction = try await self.prepare(jobs, connection: &connection, after: previous)
-            } catch where previous != nil {
-                // Perhaps because the previous group failed (its transaction aborted, its
-                // connection dropped): decided below, once it has finished.
-                transaction = nil
-            }
-            if let earlier = previous {
-                previous = nil
-                if !(await self.complete(earlier)) || transaction == nil {
-                    // Worked out on memory that did not commit, or not at all: again, from the
-                    // database, with no failure decided on the old memory kept.
-                    for job in jobs { job.failure = nil }
-                    transaction = try await self.prepare(jobs, connection: &connection, after: nil)
-                }
-            }
-            guard let transaction, let writer = connection else { throw IngestError.storage("the writer has no connection") }
+            let transaction = try await self.prepare(jobs, connection: &connection, after: previous)
+            guard let writer = connection else { throw IngestError.storage("the writer has no connection") }
             var conflicts = 0
             while true {
                 try await writer.query("BEGIN", logger: logger)
@@ -219,9 +206,14 @@ final class PostgresIngestBackend: IngestBackend {
                 try await self.resolve(jobs, transaction, connection: writer)
             }
             self.memory.absorb(transaction)
+            let earlierCommit = previous?.commit
             let commit = Task { () -> (any Error)? in
                 do {
                     try await PostgresIngestFlush.write(transaction, connection: writer, logger: logger)
+                    // Commits in order: this group was worked out on the previous one's changes.
+                    if let earlierCommit, let error = await earlierCommit.value {
+                        throw IngestError.storage("the group before this one failed (\(error))")
+                    }
                     try await writer.query("COMMIT", logger: logger)
                     return nil
                 } catch {
@@ -229,7 +221,17 @@ final class PostgresIngestBackend: IngestBackend {
                     return error
                 }
             }
-            return Written(jobs: jobs, transaction: transaction, head: self.memory.counters.position - 1, commit: commit)
+            let written = Written(
+                jobs: jobs, transaction: transaction, connection: writer, head: self.memory.counters.position - 1, commit: commit)
+            if let earlier = previous {
+                previous = nil
+                if !(await self.complete(earlier)) {
+                    // This group fails with it; the next starts afresh from the database.
+                    await self.complete(written)
+                    return nil
+                }
+            }
+            return written
         } catch {
             if let previous { await self.complete(previous) }
             if let connection { _ = try? await connection.query("ROLLBACK", logger: logger) }
@@ -244,19 +246,20 @@ final class PostgresIngestBackend: IngestBackend {
 
     /// A transaction with the group's exact changes: fetches what the jobs name, runs them, and
     /// fetches and runs again until a run misses nothing. Writes nothing. With `previous` in
-    /// flight the connection is kept as it is (reconnecting would lose that group); without, a
-    /// lost connection is replaced and the writer's memory read again if it must be.
+    /// flight, it goes on the other connection, and reads `previous`'s changes before anything
+    /// it fetches (which shows only what is committed); without, a lost connection is replaced
+    /// and the writer's memory read again if it must be.
     private func prepare(
         _ jobs: [PendingJob], connection: inout PostgresConnection?, after previous: Written?
     ) async throws -> PostgresIngestTransaction {
         let writer: PostgresConnection
-        if previous == nil {
+        if let previous {
+            writer = try await self.writerConnection.other(than: previous.connection)
+        } else {
             let (live, reloaded) = try await self.writerConnection.connection(reloading: self.memory)
             // A commit whose outcome was unknown may have taken effect: subscribers hear of it now.
             if reloaded { self.notifier.advance(to: self.memory.counters.position - 1) }
             writer = live
-        } else {
-            writer = try self.writerConnection.current()
         }
         connection = writer
         let transaction = PostgresIngestTransaction(memory: self.memory, previous: previous?.transaction)
@@ -451,6 +454,8 @@ private final class WriterConnection: Sendable {
 
     private struct State {
         var connection: PostgresConnection?
+        /// The second connection groups alternate with (no lock: the first holds it).
+        var second: PostgresConnection?
         /// Set when the connection was lost or a commit's outcome is unknown.
         var mustReload = false
         var closed = false
@@ -505,10 +510,16 @@ private final class WriterConnection: Sendable {
         return (connection, true)
     }
 
-    /// The connection as it is (while a group is in flight on it).
-    func current() throws -> PostgresConnection {
-        guard let connection = self.state.withLock({ $0.connection }) else { throw IngestError.storage("the writer has no connection") }
-        return connection
+    /// The connection a group goes on while `busy` carries the group before it: the other of
+    /// the two, connecting the second on first use or after a loss.
+    func other(than busy: PostgresConnection) async throws -> PostgresConnection {
+        let (first, second) = self.state.withLock { ($0.connection, $0.second) }
+        if let first, first !== busy { return first }
+        if let second, second !== busy, !second.isClosed { return second }
+        if let second { try? await second.close() }
+        let fresh = try await self.store.dedicatedConnection()
+        self.state.withLock { $0.second = fresh }
+        return fresh
     }
 
     /// After a failed group: a lost connection is replaced, and the writer's memory read again,
@@ -520,12 +531,15 @@ private final class WriterConnection: Sendable {
     }
 
     func close() async {
-        let connection = self.state.withLock { state -> PostgresConnection? in
+        let connections = self.state.withLock { state -> [PostgresConnection] in
             state.closed = true
-            defer { state.connection = nil }
-            return state.connection
+            defer {
+                state.connection = nil
+                state.second = nil
+            }
+            return [state.connection, state.second].compactMap { $0 }
         }
-        try? await connection?.close()
+        for connection in connections { try? await connection.close() }
     }
 }
 
