@@ -52,6 +52,10 @@ final class PostgresIngestBackend: IngestBackend {
             let connection = try await WriterConnection.connectAndLock(store)
             let memory = PostgresWriterMemory()
             do {
+                // A second connection of an earlier process may still be committing: wait for it.
+                let second = WriterConnection.secondLock(store)
+                try await connection.query("SELECT pg_advisory_lock(hashtext(\(second)))", logger: logger)
+                try await connection.query("SELECT pg_advisory_unlock(hashtext(\(second)))", logger: logger)
                 try await Self.load(memory, connection: connection, logger: logger)
             } catch {
                 try? await connection.close()
@@ -209,11 +213,14 @@ final class PostgresIngestBackend: IngestBackend {
             let earlierCommit = previous?.commit
             let commit = Task { () -> (any Error)? in
                 do {
-                    try await PostgresIngestFlush.write(transaction, connection: writer, logger: logger)
-                    // Commits in order: this group was worked out on the previous one's changes.
+                    // The rest only once the previous group has committed: its updates then see
+                    // the rows that group inserted (an UPDATE does not wait for uncommitted
+                    // inserts), and this transaction holds no lock the previous one could wait
+                    // for (it inserted only its own new idempotency keys so far).
                     if let earlierCommit, let error = await earlierCommit.value {
                         throw IngestError.storage("the group before this one failed (\(error))")
                     }
+                    try await PostgresIngestFlush.write(transaction, connection: writer, logger: logger)
                     try await writer.query("COMMIT", logger: logger)
                     return nil
                 } catch {
@@ -226,14 +233,18 @@ final class PostgresIngestBackend: IngestBackend {
             if let earlier = previous {
                 previous = nil
                 if !(await self.complete(earlier)) {
-                    // This group fails with it; the next starts afresh from the database.
+                    // This group fails with it (its errors were decided on the failed group's
+                    // changes, so only the storage error stands); the next starts afresh.
+                    for job in jobs { job.failure = nil }
                     await self.complete(written)
                     return nil
                 }
             }
             return written
         } catch {
-            if let previous { await self.complete(previous) }
+            if let previous, !(await self.complete(previous)) {
+                for job in jobs { job.failure = nil }
+            }
             if let connection { _ = try? await connection.query("ROLLBACK", logger: logger) }
             // If the connection dropped during a commit the group may have committed: the writer
             // reconnects and reads its counters again before the next group.
@@ -489,6 +500,7 @@ private final class WriterConnection: Sendable {
         if closed { throw IngestError.storage("the store is closed") }
         if let current, !current.isClosed {
             if mustReload {
+                try await self.retireSecond(using: current)
                 try await PostgresIngestBackend.load(memory, connection: current, logger: self.store.logger)
                 self.state.withLock { $0.mustReload = false }
             }
@@ -497,6 +509,7 @@ private final class WriterConnection: Sendable {
         if let current { try? await current.close() }
         let connection = try await Self.connectAndLock(self.store)
         do {
+            try await self.retireSecond(using: connection)
             try await PostgresIngestBackend.load(memory, connection: connection, logger: self.store.logger)
         } catch {
             // It holds the lock: closing it lets the next attempt take it again.
@@ -513,13 +526,44 @@ private final class WriterConnection: Sendable {
     /// The connection a group goes on while `busy` carries the group before it: the other of
     /// the two, connecting the second on first use or after a loss.
     func other(than busy: PostgresConnection) async throws -> PostgresConnection {
-        let (first, second) = self.state.withLock { ($0.connection, $0.second) }
-        if let first, first !== busy { return first }
+        let (first, second, closed) = self.state.withLock { ($0.connection, $0.second, $0.closed) }
+        if closed { throw IngestError.storage("the store is closed") }
+        if let first, first !== busy {
+            guard !first.isClosed else { throw IngestError.storage("the writer's connection was lost") }
+            return first
+        }
         if let second, second !== busy, !second.isClosed { return second }
         if let second { try? await second.close() }
         let fresh = try await self.store.dedicatedConnection()
+        // Held while it lives, so a reload can wait for an old second session to be gone.
+        var locked = false
+        for try await taken in try await fresh.query(
+            "SELECT pg_try_advisory_lock(hashtext(\(Self.secondLock(self.store))))", logger: self.store.logger
+        ).decode(Bool.self) {
+            locked = taken
+        }
+        guard locked else {
+            try? await fresh.close()
+            throw IngestError.storage("an earlier second writer connection is still open on the server")
+        }
         self.state.withLock { $0.second = fresh }
         return fresh
+    }
+
+    static func secondLock(_ store: PostgresStore) -> String { "sextant-ingest-log-second:" + store.settings.schema }
+
+    /// Before the writer's memory is read again: closes the second connection and waits until no
+    /// session holding its lock is left on the server, so a commit it sent before it was lost has
+    /// either happened (and is read) or never will.
+    private func retireSecond(using connection: PostgresConnection) async throws {
+        let second = self.state.withLock { state -> PostgresConnection? in
+            defer { state.second = nil }
+            return state.second
+        }
+        try? await second?.close()
+        let lock = Self.secondLock(self.store)
+        try await connection.query("SELECT pg_advisory_lock(hashtext(\(lock)))", logger: self.store.logger)
+        try await connection.query("SELECT pg_advisory_unlock(hashtext(\(lock)))", logger: self.store.logger)
     }
 
     /// After a failed group: a lost connection is replaced, and the writer's memory read again,
