@@ -37,6 +37,12 @@ echo "docker-compose.yml valid; Dockerfiles lint clean" >&2
 if [ -z "${SEXTANT_TEST_POSTGRES_URL:-}" ]; then
   if [ "$(id -u)" = 0 ]; then
     pg_lsclusters -h | grep -q '^15 *main ' || pg_createcluster 15 main >/dev/null
+    # The tests open many stores at once (each a pool, a writer connection and a second one):
+    # more than the default 100 connections, a store would wait for one instead of failing.
+    if [ "$(pg_conftool -s 15 main show max_connections 2>/dev/null)" != 300 ]; then
+      pg_conftool 15 main set max_connections 300
+      pg_lsclusters -h | grep -q '^15 *main .*online' && pg_ctlcluster 15 main restart
+    fi
     pg_lsclusters -h | grep -q '^15 *main .*online' || pg_ctlcluster 15 main start
     for _ in $(seq 1 50); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.2; done
     su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname = 'sextant'\"" | grep -q 1 \

@@ -163,7 +163,9 @@ final class PostgresIngestBackend: IngestBackend {
         let connection: PostgresConnection
         /// The last position of the group.
         let head: UInt64
-        /// The rest of the writes and the commit: nil when committed, or the error.
+        /// The rest of the writes: nil when written, or the error.
+        let flush: Task<(any Error)?, Never>
+        /// The commit, after the writes: nil when committed, or the error.
         let commit: Task<(any Error)?, Never>
     }
 
@@ -210,17 +212,27 @@ final class PostgresIngestBackend: IngestBackend {
                 try await self.resolve(jobs, transaction, connection: writer)
             }
             self.memory.absorb(transaction)
+            let earlierFlush = previous?.flush
             let earlierCommit = previous?.commit
+            // The rest of the rows once the previous group has written all of its own (it then
+            // only commits, so it never waits for a lock this group takes; this group's writes
+            // wait for the previous one's uncommitted rows where they meet, see
+            // `PostgresIngestFlush.write`). The commit once the previous group has committed.
+            let flush = Task { () -> (any Error)? in
+                _ = await earlierFlush?.value
+                do {
+                    try await PostgresIngestFlush.write(transaction, connection: writer, logger: logger)
+                    return nil
+                } catch {
+                    return error
+                }
+            }
             let commit = Task { () -> (any Error)? in
                 do {
-                    // The rest only once the previous group has committed: its updates then see
-                    // the rows that group inserted (an UPDATE does not wait for uncommitted
-                    // inserts), and this transaction holds no lock the previous one could wait
-                    // for (it inserted only its own new idempotency keys so far).
+                    if let error = await flush.value { throw error }
                     if let earlierCommit, let error = await earlierCommit.value {
                         throw IngestError.storage("the group before this one failed (\(error))")
                     }
-                    try await PostgresIngestFlush.write(transaction, connection: writer, logger: logger)
                     try await writer.query("COMMIT", logger: logger)
                     return nil
                 } catch {
@@ -229,7 +241,8 @@ final class PostgresIngestBackend: IngestBackend {
                 }
             }
             let written = Written(
-                jobs: jobs, transaction: transaction, connection: writer, head: self.memory.counters.position - 1, commit: commit)
+                jobs: jobs, transaction: transaction, connection: writer, head: self.memory.counters.position - 1, flush: flush,
+                commit: commit)
             if let earlier = previous {
                 previous = nil
                 if !(await self.complete(earlier)) {

@@ -133,13 +133,16 @@ enum PostgresIngestFlush {
         }
         let changedProfiles = writes.changedProfiles.compactMap { key in changes.records[key].flatMap { $0 }.map { (key, $0) } }
         if !changedProfiles.isEmpty {
+            // An upsert, not an UPDATE: a profile the previous group created may not be committed
+            // yet, and an UPDATE would not see it; an insert that conflicts with it waits for
+            // that commit and then updates it.
             try await connection.query("""
-                UPDATE profile p SET properties = u.properties, merged_into = u.merged_into, updated_at = u.updated_at
-                FROM unnest(\(changedProfiles.map { Int64($0.0.accountID) }), \(changedProfiles.map { Int64($0.0.id) }),
+                INSERT INTO profile (account_id, id, properties, merged_into, created_at, updated_at)
+                SELECT * FROM unnest(\(changedProfiles.map { Int64($0.0.accountID) }), \(changedProfiles.map { Int64($0.0.id) }),
                     \(changedProfiles.map { ByteBuffer(bytes: $0.1.properties) }), \(changedProfiles.map { Int64($0.1.mergedInto) }),
-                    \(changedProfiles.map { $0.1.updatedAt.timeIntervalSince1970 }))
-                    AS u(account_id, id, properties, merged_into, updated_at)
-                WHERE p.account_id = u.account_id AND p.id = u.id
+                    \(changedProfiles.map { $0.1.createdAt.timeIntervalSince1970 }), \(changedProfiles.map { $0.1.updatedAt.timeIntervalSince1970 }))
+                ON CONFLICT (account_id, id) DO UPDATE
+                    SET properties = EXCLUDED.properties, merged_into = EXCLUDED.merged_into, updated_at = EXCLUDED.updated_at
                 """, logger: logger)
         }
 
@@ -153,11 +156,12 @@ enum PostgresIngestFlush {
         }
         let movedIdentities = writes.movedIdentities.compactMap { key in changes.owners[key].flatMap { $0 }.map { (key, $0) } }
         if !movedIdentities.isEmpty {
+            // An upsert for the same reason as profiles: the identifier may be the previous group's.
             try await connection.query("""
-                UPDATE identity i SET profile_id = u.profile_id
-                FROM unnest(\(movedIdentities.map { Int64($0.0.accountID) }), \(movedIdentities.map { Int16($0.0.kind.rawValue) }),
-                    \(movedIdentities.map(\.0.value)), \(movedIdentities.map { Int64($0.1) })) AS u(account_id, kind, value, profile_id)
-                WHERE i.account_id = u.account_id AND i.kind = u.kind AND i.value = u.value
+                INSERT INTO identity (account_id, kind, value, profile_id)
+                SELECT * FROM unnest(\(movedIdentities.map { Int64($0.0.accountID) }), \(movedIdentities.map { Int16($0.0.kind.rawValue) }),
+                    \(movedIdentities.map(\.0.value)), \(movedIdentities.map { Int64($0.1) }))
+                ON CONFLICT (account_id, kind, value) DO UPDATE SET profile_id = EXCLUDED.profile_id
                 """, logger: logger)
         }
 
