@@ -13,7 +13,7 @@ extension IngestStore {
         let accountID = request.accountID
         let now = self.clock()
         let keys = IdentityResolver.keys(of: request.identifiers)
-        return try await self.backend.write(hint: .batch(keys.map { IdentityKey(accountID: accountID, kind: $0.0, value: $0.1) }, accountID: accountID)) { transaction in
+        return try await self.backend.write(hint: .identifiers(keys.map { IdentityKey(accountID: accountID, kind: $0.0, value: $0.1) })) { transaction in
             _ = try transaction.account(accountID)
             let id = try IdentityResolver(transaction: transaction, accountID: accountID, now: now).resolve(keys)
             var properties = try transaction.properties(accountID: accountID, profile: id)

@@ -20,7 +20,7 @@ extension IngestStore {
         let now = self.clock()
         // The account (unknown → notFound, Hub flag, derivation flag) is read once, in the writer.
         let batch = try PreparedBatch(request.events, now: now)
-        return try await self.backend.write(hint: .batch(batch.identityKeys(accountID: accountID), accountID: accountID)) { transaction in
+        return try await self.backend.write(hint: .identifiers(batch.identityKeys(accountID: accountID))) { transaction in
             try batch.store(transaction, accountID: accountID, now: now)
         }
     }

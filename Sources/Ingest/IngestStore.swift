@@ -121,6 +121,6 @@ protocol IngestBackend: Sendable {
 /// What a write job is about to read.
 enum WriteHint: Sendable {
     case none
-    /// A batch of events of one account, naming these identifiers.
-    case batch([IdentityKey], accountID: UInt64)
+    /// Requests naming these identifiers (each key carries its account).
+    case identifiers([IdentityKey])
 }

@@ -288,7 +288,7 @@ final class PostgresIngestBackend: IngestBackend {
         connection = writer
         let transaction = PostgresIngestTransaction(memory: self.memory, previous: previous?.transaction)
         for job in jobs {
-            guard case .batch(let keys, _) = job.hint else { continue }
+            guard case .identifiers(let keys) = job.hint else { continue }
             for key in keys where self.memory.owners[key] == nil { transaction.misses.owners.insert(key) }
         }
         try await self.resolve(jobs, transaction, connection: writer)

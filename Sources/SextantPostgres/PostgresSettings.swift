@@ -58,6 +58,20 @@ public struct PostgresSettings: Sendable, Hashable, CustomStringConvertible {
         self.schema = schema
     }
 
+    /// A service's settings from its environment: `SEXTANT_POSTGRES_URL` (required) and
+    /// `SEXTANT_POSTGRES_SCHEMA` (default `defaultSchema`, the service's name). The error names
+    /// the variable.
+    public init(environment: [String: String], defaultSchema: String) throws {
+        guard let url = environment["SEXTANT_POSTGRES_URL"], !url.isEmpty else {
+            throw Invalid(description: "storage postgres needs SEXTANT_POSTGRES_URL (postgres://USER:PASSWORD@HOST:PORT/DATABASE)")
+        }
+        do {
+            try self.init(url: url, schema: environment["SEXTANT_POSTGRES_SCHEMA"] ?? defaultSchema)
+        } catch {
+            throw Invalid(description: "SEXTANT_POSTGRES_URL: \(error)")
+        }
+    }
+
     static func isValidSchema(_ name: String) -> Bool {
         guard let first = name.utf8.first, name.utf8.count <= 63, first == UInt8(ascii: "_") || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first) else {
             return false

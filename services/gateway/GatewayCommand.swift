@@ -85,12 +85,9 @@ struct Serve: AsyncParsableCommand {
         case "sqlite":
             keys = try APIKeyStore.open(path: settings.dataDirectory + "/gateway.sqlite", durability: durability)
         case "postgres":
-            guard let url = environment["SEXTANT_POSTGRES_URL"], !url.isEmpty else {
-                throw ValidationError("storage postgres needs SEXTANT_POSTGRES_URL (postgres://USER:PASSWORD@HOST:PORT/DATABASE)")
-            }
             let settings: PostgresSettings
-            do { settings = try PostgresSettings(url: url, schema: environment["SEXTANT_POSTGRES_SCHEMA"] ?? "gateway") } catch {
-                throw ValidationError("SEXTANT_POSTGRES_URL: \(error)")
+            do { settings = try PostgresSettings(environment: environment, defaultSchema: "gateway") } catch {
+                throw ValidationError("\(error)")
             }
             let store = try await PostgresAPIKeyStore.open(settings, logger: logger)
             postgresKeys = store

@@ -68,12 +68,9 @@ struct Serve: AsyncParsableCommand {
         case "sqlite":
             store = try IngestStore.open(path: settings.dataDirectory + "/ingest.sqlite", durability: durability)
         case "postgres":
-            guard let url = environment["SEXTANT_POSTGRES_URL"], !url.isEmpty else {
-                throw ValidationError("storage postgres needs SEXTANT_POSTGRES_URL (postgres://USER:PASSWORD@HOST:PORT/DATABASE)")
-            }
             let postgres: PostgresSettings
-            do { postgres = try PostgresSettings(url: url, schema: environment["SEXTANT_POSTGRES_SCHEMA"] ?? "ingest") } catch {
-                throw ValidationError("SEXTANT_POSTGRES_URL: \(error)")
+            do { postgres = try PostgresSettings(environment: environment, defaultSchema: "ingest") } catch {
+                throw ValidationError("\(error)")
             }
             // PostgreSQL's own durability applies (synchronous_commit); --durability is SQLite's.
             store = try await IngestStore.open(postgres: postgres, logger: settings.logger)
