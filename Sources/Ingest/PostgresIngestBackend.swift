@@ -39,7 +39,7 @@ final class PostgresIngestBackend: IngestBackend {
         var draining = false
     }
 
-    private init(store: PostgresStore, connection: PostgresConnection, memory: PostgresWriterMemory) {
+    private init(store: PostgresStore, connection: DedicatedConnection, memory: PostgresWriterMemory) {
         self.store = store
         self.memory = memory
         self.notifier = LogNotifier(head: memory.counters.position - 1)
@@ -69,7 +69,7 @@ final class PostgresIngestBackend: IngestBackend {
     }
 
     /// Reads the next ids, every account and every custom-metric name.
-    static func load(_ memory: PostgresWriterMemory, connection: PostgresConnection, logger: Logger) async throws {
+    static func load(_ memory: PostgresWriterMemory, connection: DedicatedConnection, logger: Logger) async throws {
         var counters = PostgresWriterMemory.Counters()
         for try await (position, profile, account, metric, merge) in try await connection.query("""
             SELECT (SELECT COALESCE(MAX(position), 0) FROM log), (SELECT COALESCE(MAX(id), 0) FROM profile),
@@ -160,7 +160,7 @@ final class PostgresIngestBackend: IngestBackend {
         let jobs: [PendingJob]
         let transaction: PostgresIngestTransaction
         /// The connection it is written on.
-        let connection: PostgresConnection
+        let connection: DedicatedConnection
         /// The last position of the group.
         let head: UInt64
         /// The rest of the writes: nil when written, or the error.
@@ -196,7 +196,7 @@ final class PostgresIngestBackend: IngestBackend {
     private func write(_ jobs: [PendingJob], after previous: Written?) async -> Written? {
         let logger = self.store.logger
         var previous = previous
-        var connection: PostgresConnection?
+        var connection: DedicatedConnection?
         do {
             let transaction = try await self.prepare(jobs, connection: &connection, after: previous)
             guard let writer = connection else { throw IngestError.storage("the writer has no connection") }
@@ -274,9 +274,9 @@ final class PostgresIngestBackend: IngestBackend {
     /// it fetches (which shows only what is committed); without, a lost connection is replaced
     /// and the writer's memory read again if it must be.
     private func prepare(
-        _ jobs: [PendingJob], connection: inout PostgresConnection?, after previous: Written?
+        _ jobs: [PendingJob], connection: inout DedicatedConnection?, after previous: Written?
     ) async throws -> PostgresIngestTransaction {
-        let writer: PostgresConnection
+        let writer: DedicatedConnection
         if let previous {
             writer = try await self.writerConnection.other(than: previous.connection)
         } else {
@@ -296,7 +296,7 @@ final class PostgresIngestBackend: IngestBackend {
     }
 
     /// Fetches the transaction's misses and runs the jobs until a run misses nothing.
-    private func resolve(_ jobs: [PendingJob], _ transaction: PostgresIngestTransaction, connection: PostgresConnection) async throws {
+    private func resolve(_ jobs: [PendingJob], _ transaction: PostgresIngestTransaction, connection: DedicatedConnection) async throws {
         var fetches = 0
         while true {
             if transaction.hasMisses {
@@ -477,21 +477,21 @@ private final class WriterConnection: Sendable {
     private let state: Mutex<State>
 
     private struct State {
-        var connection: PostgresConnection?
+        var connection: DedicatedConnection?
         /// The second connection groups alternate with (no lock: the first holds it).
-        var second: PostgresConnection?
+        var second: DedicatedConnection?
         /// Set when the connection was lost or a commit's outcome is unknown.
         var mustReload = false
         var closed = false
     }
 
-    init(store: PostgresStore, connection: PostgresConnection) {
+    init(store: PostgresStore, connection: DedicatedConnection) {
         self.store = store
         self.state = Mutex(State(connection: connection))
     }
 
     /// Connects and takes the lock, or fails naming the reason.
-    static func connectAndLock(_ store: PostgresStore) async throws -> PostgresConnection {
+    static func connectAndLock(_ store: PostgresStore) async throws -> DedicatedConnection {
         let connection = try await store.dedicatedConnection()
         let lock = "sextant-ingest-log:" + store.settings.schema
         var locked = false
@@ -508,7 +508,7 @@ private final class WriterConnection: Sendable {
 
     /// The live connection, reconnecting (and reading the writer's memory again) after a loss;
     /// `reloaded` when the memory was read again.
-    func connection(reloading memory: PostgresWriterMemory) async throws -> (PostgresConnection, reloaded: Bool) {
+    func connection(reloading memory: PostgresWriterMemory) async throws -> (DedicatedConnection, reloaded: Bool) {
         let (current, mustReload, closed) = self.state.withLock { ($0.connection, $0.mustReload, $0.closed) }
         if closed { throw IngestError.storage("the store is closed") }
         if let current, !current.isClosed {
@@ -538,7 +538,7 @@ private final class WriterConnection: Sendable {
 
     /// The connection a group goes on while `busy` carries the group before it: the other of
     /// the two, connecting the second on first use or after a loss.
-    func other(than busy: PostgresConnection) async throws -> PostgresConnection {
+    func other(than busy: DedicatedConnection) async throws -> DedicatedConnection {
         let (first, second, closed) = self.state.withLock { ($0.connection, $0.second, $0.closed) }
         if closed { throw IngestError.storage("the store is closed") }
         if let first, first !== busy {
@@ -568,8 +568,8 @@ private final class WriterConnection: Sendable {
     /// Before the writer's memory is read again: closes the second connection and waits until no
     /// session holding its lock is left on the server, so a commit it sent before it was lost has
     /// either happened (and is read) or never will.
-    private func retireSecond(using connection: PostgresConnection) async throws {
-        let second = self.state.withLock { state -> PostgresConnection? in
+    private func retireSecond(using connection: DedicatedConnection) async throws {
+        let second = self.state.withLock { state -> DedicatedConnection? in
             defer { state.second = nil }
             return state.second
         }
@@ -588,7 +588,7 @@ private final class WriterConnection: Sendable {
     }
 
     func close() async {
-        let connections = self.state.withLock { state -> [PostgresConnection] in
+        let connections = self.state.withLock { state -> [DedicatedConnection] in
             state.closed = true
             defer {
                 state.connection = nil

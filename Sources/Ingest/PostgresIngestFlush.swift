@@ -2,11 +2,12 @@ import Foundation
 import Logging
 import PostgresNIO
 import SextantContracts
+import SextantPostgres
 
 /// Fetches what a run of ``PostgresIngestTransaction`` missed: one query per kind of fact, each
 /// joining the keys (sent as arrays) to the table by its primary key or an index.
 enum PostgresIngestFetch {
-    static func fetch(_ transaction: PostgresIngestTransaction, connection: PostgresConnection, logger: Logger) async throws {
+    static func fetch(_ transaction: PostgresIngestTransaction, connection: DedicatedConnection, logger: Logger) async throws {
         let misses = transaction.misses
         transaction.misses = .init()
 
@@ -94,7 +95,7 @@ enum PostgresIngestFlush {
     ///
     /// A plain insert, not `ON CONFLICT DO NOTHING`: conflicts are rare (retries), and the
     /// speculative insertion that clause needs cost twice as much per row here.
-    static func insertEventKeys(_ transaction: PostgresIngestTransaction, connection: PostgresConnection, logger: Logger) async throws -> Bool {
+    static func insertEventKeys(_ transaction: PostgresIngestTransaction, connection: DedicatedConnection, logger: Logger) async throws -> Bool {
         let keys = transaction.writes.eventKeys
         guard !keys.isEmpty else { return true }
         do {
@@ -110,7 +111,7 @@ enum PostgresIngestFlush {
     }
 
     /// Everything else of the run.
-    static func write(_ transaction: PostgresIngestTransaction, connection: PostgresConnection, logger: Logger) async throws {
+    static func write(_ transaction: PostgresIngestTransaction, connection: DedicatedConnection, logger: Logger) async throws {
         let writes = transaction.writes
         let changes = transaction.changes
 

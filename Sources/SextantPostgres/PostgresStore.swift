@@ -90,12 +90,13 @@ public final class PostgresStore: Sendable {
 
     /// A connection of its own, outside the pool, working in the service's schema: for a writer
     /// that holds a session-level lock for as long as it runs. The caller closes it.
-    public func dedicatedConnection() async throws -> PostgresConnection {
+    public func dedicatedConnection() async throws -> DedicatedConnection {
         var configuration = PostgresConnection.Configuration(
             host: self.settings.host, port: self.settings.port, username: self.settings.username, password: self.settings.password,
             database: self.settings.database, tls: .disable)
         configuration.options.additionalStartupParameters = [("search_path", self.settings.schema)]
-        return try await PostgresConnection.connect(configuration: configuration, id: Int.random(in: 1...Int.max), logger: self.logger)
+        return DedicatedConnection(
+            try await PostgresConnection.connect(configuration: configuration, id: Int.random(in: 1...Int.max), logger: self.logger))
     }
 
     /// Closes every connection.

@@ -2,6 +2,7 @@ import Foundation
 import PostgresNIO
 import SextantPostgres
 import Logging
+import Synchronization
 import Testing
 
 /// The server the tests use: `SEXTANT_TEST_POSTGRES_URL` (scripts/test.sh starts PostgreSQL 15
@@ -137,6 +138,50 @@ struct PostgresStoreTests {
         #expect(names == ["kept"])
         #expect(try await store.transaction { try await PostgresLogCursor.read($0, logger: logger) } == 10)
         await TestServer.drop(store)
+    }
+
+    /// The server ends the session of a dedicated connection (as a restart or failover would)
+    /// just before it is used: every query on it ends, failing, instead of waiting for ever.
+    @Test func queriesOnADedicatedConnectionWhoseSessionEndedFailInsteadOfWaiting() async throws {
+        let store = try await PostgresStore.open(try TestServer.settings(), migrations: Self.migrations(), logger: TestServer.logger)
+        let logger = store.logger
+        for _ in 0..<30 {
+            let connection = try await store.dedicatedConnection()
+            var backend: Int32 = 0
+            for try await pid in try await connection.query("SELECT pg_backend_pid()", logger: logger).decode(Int32.self) { backend = pid }
+            try await store.query("SELECT pg_terminate_backend(\(backend))")
+            let outcomes = Mutex<[Bool]>([])
+            let finished = await Self.finishes(within: .seconds(10)) {
+                for _ in 0..<5 {
+                    let succeeded = (try? await connection.query("SELECT 1", logger: logger)) != nil
+                    outcomes.withLock { $0.append(succeeded) }
+                }
+            }
+            #expect(finished, "a query on a connection whose session ended never returned")
+            // The session is gone: the last query, at least, failed.
+            #expect(outcomes.withLock { $0.last } == false)
+            try? await connection.close()
+        }
+        await TestServer.drop(store)
+    }
+
+    /// Whether `body` returns within `limit` (it is left running if not).
+    static func finishes(within limit: Duration, _ body: @escaping @Sendable () async -> Void) async -> Bool {
+        let (outcomes, outcome) = AsyncStream<Bool>.makeStream()
+        let work = Task {
+            await body()
+            outcome.yield(true)
+        }
+        let timer = Task {
+            try? await Task.sleep(for: limit)
+            outcome.yield(false)
+        }
+        defer {
+            work.cancel()
+            timer.cancel()
+        }
+        for await finished in outcomes { return finished }
+        return false
     }
 
     @Test func anUnreachableServerIsAClearError() async throws {
