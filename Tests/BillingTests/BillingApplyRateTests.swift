@@ -9,7 +9,7 @@ import Testing
     @Test func applyRate() async throws {
         let fixture = try StoreFixture(now: instant("2025-06-15T12:00:00Z"))
         defer { fixture.remove() }
-        let store = try fixture.open()
+        let store = try await fixture.open()
         var log = LogBuilder()
         var generator = SeededGenerator(state: 7)
         let base = instant("2024-06-01T00:00:00Z")

@@ -9,7 +9,7 @@ import Testing
     @Test func everyMethodThroughTheRouter() async throws {
         let fixture = try StoreFixture(now: instant("2025-04-02T10:00:00Z"))
         defer { fixture.remove() }
-        let store = try fixture.open()
+        let store = try await fixture.open()
         var log = LogBuilder()
         try await store.apply([
             log.account(1, timeZone: "Europe/Berlin", createdAt: instant("2025-02-03T10:00:00Z")),
@@ -52,7 +52,7 @@ import Testing
     @Test func errorsMapToStatusCodes() async throws {
         let fixture = try StoreFixture(now: instant("2025-04-02T10:00:00Z"))
         defer { fixture.remove() }
-        let store = try fixture.open()
+        let store = try await fixture.open()
         var log = LogBuilder()
         try await store.apply([log.account(1, createdAt: instant("2025-02-03T10:00:00Z"))])
         let billing = RouterCaller(server: RPCServer(router: BillingService.router(store: store, progress: {

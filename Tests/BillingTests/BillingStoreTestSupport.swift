@@ -1,7 +1,11 @@
 import Billing
 import Foundation
+import Logging
+import PostgresNIO
 import SextantContracts
+import SextantPostgres
 import SextantStore
+import SextantTesting
 import SextantWire
 import Synchronization
 
@@ -16,26 +20,62 @@ final class TestClock: Sendable {
     var closure: @Sendable () -> Date { { self.now } }
 }
 
-/// A billing store in a fresh temporary directory.
-struct StoreFixture {
+/// A billing store in a fresh temporary directory (SQLite) or a fresh schema (PostgreSQL).
+/// ``remove()`` closes every store it opened and deletes the directory or schema.
+final class StoreFixture: Sendable {
+    let backend: StoreBackend
     let directory: URL
+    let schema: String
     let clock: TestClock
     let prices: PriceList
+    private let opened = Mutex<[BillingStore]>([])
     var path: String { self.directory.appendingPathComponent("billing.sqlite").path }
 
-    init(now: Date, prices: PriceList = .defaults) throws {
+    init(backend: StoreBackend = .sqlite, now: Date, prices: PriceList = .defaults) throws {
+        self.backend = backend
         self.directory = FileManager.default.temporaryDirectory.appendingPathComponent("billing-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
+        self.schema = StoreBackend.schema("billing")
         self.clock = TestClock(now)
         self.prices = prices
     }
 
-    func open() throws -> BillingStore {
-        try BillingStore(path: self.path, durability: .normal, prices: self.prices, now: self.clock.closure)
+    /// Opens the store (again: a restarted service).
+    func open() async throws -> BillingStore {
+        let store: BillingStore
+        switch self.backend {
+        case .sqlite:
+            store = try BillingStore(path: self.path, durability: .normal, prices: self.prices, now: self.clock.closure)
+        case .postgres:
+            let settings = try PostgresSettings(url: StoreBackend.postgresURL ?? "", schema: self.schema)
+            store = try await BillingStore.open(postgres: settings, prices: self.prices, now: self.clock.closure, logger: Self.logger)
+        }
+        self.opened.withLock { $0.append(store) }
+        return store
     }
 
+    /// postgres-nio logs connection failures at info; the tests check outcomes themselves.
+    static let logger: Logger = {
+        var logger = Logger(label: "sextant.billing.tests")
+        logger.logLevel = .error
+        return logger
+    }()
+
     func remove() {
-        try? FileManager.default.removeItem(at: self.directory)
+        let stores = self.opened.withLock { $0 }
+        let directory = self.directory
+        let backend = self.backend
+        let schema = self.schema
+        Task {
+            for store in stores { await store.close() }
+            if backend == .postgres, let url = StoreBackend.postgresURL, let settings = try? PostgresSettings(url: url, schema: schema),
+                let store = try? await PostgresStore.open(settings, migrations: PostgresMigrations(), logger: Self.logger)
+            {
+                _ = try? await store.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(schema) CASCADE"))
+                await store.close()
+            }
+            try? FileManager.default.removeItem(at: directory)
+        }
     }
 }
 

@@ -59,7 +59,7 @@ import Testing
             #expect(invoice.status == .ok, "\(invoice.json)")
             #expect(invoice.json["total"]?["amount_minor"]?.numberValue != nil)
             let invoices = try await client.send(.get, "\(base)/billing/invoices", key: admin)
-            #expect(invoices.json["invoices"]?.arrayValue.isEmpty == false)
+            #expect(invoices.json["invoices"]?.arrayValue.isEmpty == false, "\(invoices.status) \(invoices.json)")
             let monthly = try await client.send(.get, "\(base)/billing/usage/monthly?from=\(previousMonth)&to=\(month)", key: admin)
             #expect(monthly.json["months"]?.arrayValue.count == 2)
 

@@ -3,6 +3,7 @@ import Ingest
 import SextantContracts
 import SextantRPC
 import SextantStore
+import SextantTesting
 import SextantWire
 import Testing
 

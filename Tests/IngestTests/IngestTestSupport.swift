@@ -2,25 +2,12 @@ import Foundation
 import Ingest
 import SextantContracts
 import SextantStore
+import SextantTesting
 import SextantPostgres
 import PostgresNIO
 import Testing
 import SextantWire
 import Synchronization
-
-/// Which storage a test runs on. PostgreSQL runs when `SEXTANT_TEST_POSTGRES_URL` names a
-/// server (scripts/test.sh starts one); otherwise only SQLite does.
-enum StoreBackend: String, Sendable, CustomTestStringConvertible {
-    case sqlite
-    case postgres
-
-    static let postgresURL = ProcessInfo.processInfo.environment["SEXTANT_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
-
-    /// The backends every storage test runs on here.
-    static let available: [StoreBackend] = postgresURL == nil ? [.sqlite] : [.sqlite, .postgres]
-
-    var testDescription: String { self.rawValue }
-}
 
 /// A store in a fresh temporary directory (SQLite) or a fresh schema (PostgreSQL), closed and
 /// removed when the value is released.

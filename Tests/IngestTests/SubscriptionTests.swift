@@ -1,6 +1,7 @@
 import Foundation
 import Ingest
 import SextantContracts
+import SextantTesting
 import SextantWire
 import Testing
 

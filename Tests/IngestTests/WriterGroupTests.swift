@@ -3,6 +3,7 @@ import Ingest
 import PostgresNIO
 import SextantContracts
 import SextantPostgres
+import SextantTesting
 import SextantWire
 import Testing
 

@@ -1,13 +1,15 @@
 import ArgumentParser
 import Billing
 import Foundation
+import Logging
 import SextantContracts
 import SextantLogFollower
+import SextantPostgres
 import SextantService
 import SextantStore
 
 /// The billing-service executable: plans, active-profile usage counted from the ingest log,
-/// invoices and entitlements (``BillingService``), from `<data-dir>/billing.sqlite`.
+/// invoices and entitlements (``BillingService``), from `<data-dir>/billing.sqlite` or a PostgreSQL schema.
 @main
 struct BillingServiceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,6 +41,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "full: fsync every commit; normal: survives a process crash only (env SEXTANT_DURABILITY; default full).")
     var durability: String?
 
+    @Option(help: "Where the state lives: sqlite (<data-dir>/billing.sqlite) or postgres (schema billing of SEXTANT_POSTGRES_URL, or SEXTANT_POSTGRES_SCHEMA) (env SEXTANT_STORAGE; default sqlite).")
+    var storage: String?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let settings = try self.options.settings(for: .billing)
@@ -64,9 +69,30 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("unknown durability \"\(durabilityName)\" (full or normal)")
         }
 
-        let store = try BillingStore(path: settings.dataDirectory + "/billing.sqlite", durability: durability, prices: prices, lookBackMonths: lookBack)
-        try await LogConsumerHost(settings: settings, serviceName: BillingService.serviceName).run(applier: store) { follower in
-            BillingService.router(store: store, progress: { follower.progress })
+        let store: BillingStore
+        let storage = self.storage ?? environment["SEXTANT_STORAGE"].flatMap { $0.isEmpty ? nil : $0 } ?? "sqlite"
+        switch storage {
+        case "sqlite":
+            store = try BillingStore(path: settings.dataDirectory + "/billing.sqlite", durability: durability, prices: prices, lookBackMonths: lookBack)
+        case "postgres":
+            let postgres: PostgresSettings
+            do { postgres = try PostgresSettings(environment: environment, defaultSchema: "billing") } catch {
+                throw ValidationError("\(error)")
+            }
+            // PostgreSQL's own durability applies (synchronous_commit); --durability is SQLite's.
+            store = try await BillingStore.open(postgres: postgres, prices: prices, lookBackMonths: lookBack, logger: settings.logger)
+            settings.logger.info("state in PostgreSQL", metadata: ["database": "\(postgres)"])
+        case let other:
+            throw ValidationError("storage: sqlite or postgres, not \"\(other)\"")
         }
+        do {
+            try await LogConsumerHost(settings: settings, serviceName: BillingService.serviceName).run(applier: store) { follower in
+                BillingService.router(store: store, progress: { follower.progress })
+            }
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
     }
 }

@@ -1,4 +1,5 @@
 import GRDB
+public import SextantPostgres
 public import SextantStore
 
 /// billing-service's SQLite schema. Instants are stored as REAL seconds since 2001-01-01T00:00:00Z
@@ -58,6 +59,43 @@ public enum BillingSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        return migrations
+    }
+}
+
+extension BillingSchema {
+    /// billing's tables in PostgreSQL: the same tables and meaning as the SQLite migrations
+    /// (instants as `double precision` seconds since 2001-01-01, months as indexes), with every
+    /// primary key beginning with the account id so each table distributes by account
+    /// (docs/scale-out.md). `profile_months_by_profile` finds a merged profile's months in one
+    /// lookup.
+    public static var postgresMigrations: PostgresMigrations {
+        var migrations = PostgresMigrations()
+        migrations.register(1, "billing", PostgresLogCursor.createTable + [
+            """
+            CREATE TABLE accounts (
+                id bigint PRIMARY KEY, time_zone text NOT NULL, currency text NOT NULL, created_at double precision NOT NULL)
+            """,
+            """
+            CREATE TABLE plan_changes (
+                account_id bigint NOT NULL REFERENCES accounts (id), id bigint GENERATED ALWAYS AS IDENTITY,
+                effective double precision NOT NULL, tier_limit bigint, tier_price_minor bigint, requested_at double precision NOT NULL,
+                CHECK ((tier_limit IS NULL) = (tier_price_minor IS NULL)),
+                PRIMARY KEY (account_id, id))
+            """,
+            """
+            CREATE TABLE profile_months (
+                account_id bigint NOT NULL, profile_id bigint NOT NULL, month integer NOT NULL,
+                first_event double precision NOT NULL, last_event double precision NOT NULL,
+                PRIMARY KEY (account_id, month, profile_id))
+            """,
+            "CREATE INDEX profile_months_by_profile ON profile_months (account_id, profile_id)",
+            """
+            CREATE TABLE profile_merges (
+                account_id bigint NOT NULL, merged bigint NOT NULL, survivor bigint NOT NULL,
+                PRIMARY KEY (account_id, merged))
+            """,
+        ])
         return migrations
     }
 }

@@ -1,7 +1,5 @@
 import Foundation
-import GRDB
 public import SextantContracts
-import SextantStore
 
 /// An account as billing knows it, with its plan changes in schedule order.
 struct BillingAccount: Sendable {
@@ -39,108 +37,62 @@ struct BillingAccount: Sendable {
     func plan(at instant: Date) -> Plan { self.schedule.plan(at: instant) }
 
     func month(of instant: Date) -> CalendarMonth { CalendarMonth.containing(instant, in: self.timeZone) }
+
+    /// From stored columns: instants in seconds since 2001-01-01, a time zone's name.
+    init(id: UInt64, timeZone: String, currency: String, createdAt: Double, changes: [Change]) {
+        self.id = id
+        self.timeZone = BillingStore.timeZone(named: timeZone)
+        self.currency = currency
+        self.createdAt = Date(timeIntervalSinceReferenceDate: createdAt)
+        self.changes = changes
+    }
+}
+
+extension BillingAccount.Change {
+    /// From a stored `plan_changes` row (limit and price are both set or both absent).
+    init(effective: Double, tierLimit: Int64?, tierPriceMinor: Int64?, requestedAt: Double) {
+        self.effective = Date(timeIntervalSinceReferenceDate: effective)
+        self.tier = tierLimit.flatMap { limit in tierPriceMinor.map { Tier(activeProfileLimit: Int(limit), monthlyPrice: Money(minorUnits: $0)) } }
+        self.requestedAt = Date(timeIntervalSinceReferenceDate: requestedAt)
+    }
 }
 
 extension BillingStore {
-    // MARK: Reading state
+    // MARK: Counting windows
 
-    func account(_ id: UInt64, _ db: Database) throws -> BillingAccount {
-        let key = Int64(bitPattern: id)
-        guard let row = try Row.fetchOne(db, sql: "SELECT time_zone, currency, created_at FROM accounts WHERE id = ?", arguments: [key]) else {
-            throw BillingError.accountNotFound(id)
-        }
-        let changes = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT effective, tier_limit, tier_price_minor, requested_at FROM plan_changes
-                WHERE account_id = ? ORDER BY effective, id
-                """,
-            arguments: [key]
-        ).map { row -> BillingAccount.Change in
-            let limit: Int64? = row[1]
-            let price: Int64? = row[2]
-            let tier = limit.flatMap { limit in price.map { Tier(activeProfileLimit: Int(limit), monthlyPrice: Money(minorUnits: $0)) } }
-            return BillingAccount.Change(
-                effective: Date(timeIntervalSinceReferenceDate: row[0]), tier: tier, requestedAt: Date(timeIntervalSinceReferenceDate: row[3]))
-        }
-        return BillingAccount(
-            id: id, timeZone: Self.timeZone(named: row[0]), currency: row[1], createdAt: Date(timeIntervalSinceReferenceDate: row[2]),
-            changes: changes)
-    }
-
-    /// Profiles with at least one event in `[asOf − lookBackMonths calendar months, asOf]` (both
-    /// ends inclusive, months in the account's time zone).
-    func activeProfiles(_ account: BillingAccount, asOf: Date, _ db: Database) throws -> Int {
+    /// Events in `[asOf − lookBackMonths calendar months, asOf]` (both ends inclusive, months in
+    /// the account's time zone).
+    func window(_ account: BillingAccount, asOf: Date) -> ActiveWindow {
         let calendar = Calendar.gregorian(in: account.timeZone)
         let start = calendar.date(byAdding: .month, value: -self.lookBackMonths, to: asOf)!
-        let firstMonth = account.month(of: start).index
-        let lastMonth = account.month(of: asOf).index
-        return try Int.fetchOne(
-            db,
-            sql: """
-                SELECT COUNT(DISTINCT profile_id) FROM profile_months
-                WHERE account_id = ?1 AND month BETWEEN ?2 AND ?3
-                  AND (month > ?2 OR last_event >= ?4) AND (month < ?3 OR first_event <= ?5)
-                """,
-            arguments: [
-                Int64(bitPattern: account.id), firstMonth, lastMonth, start.timeIntervalSinceReferenceDate,
-                asOf.timeIntervalSinceReferenceDate,
-            ]) ?? 0
+        return ActiveWindow(
+            months: account.month(of: start).index...account.month(of: asOf).index, since: start.timeIntervalSinceReferenceDate,
+            until: asOf.timeIntervalSinceReferenceDate)
     }
 
-    /// Profiles with an event in the look-back window ending with `month`: that month and the
-    /// `lookBackMonths − 1` before it, whole months. The count a month's invoice uses.
-    func activeProfiles(_ account: BillingAccount, in month: CalendarMonth, _ db: Database) throws -> Int {
-        try Int.fetchOne(
-            db,
-            sql: "SELECT COUNT(DISTINCT profile_id) FROM profile_months WHERE account_id = ? AND month BETWEEN ? AND ?",
-            arguments: [Int64(bitPattern: account.id), month.index - self.lookBackMonths + 1, month.index]) ?? 0
+    /// The look-back window ending with `month`: that month and the `lookBackMonths − 1` before
+    /// it, whole months. The count a month's invoice uses.
+    func window(endingWith month: CalendarMonth) -> ActiveWindow {
+        ActiveWindow(months: (month.index - self.lookBackMonths + 1)...month.index)
     }
 
-    /// The month-end counts of every month in `months`, in one pass over the account's activity:
-    /// a profile active in month m counts in months m ... m + lookBack − 1.
-    func activeProfiles(_ account: BillingAccount, months: ClosedRange<Int>, _ db: Database) throws -> [Int] {
-        var difference = [Int](repeating: 0, count: months.count + 1)
-        let rows = try Row.fetchCursor(
-            db,
-            sql: "SELECT profile_id, month FROM profile_months WHERE account_id = ? AND month BETWEEN ? AND ? ORDER BY month",
-            arguments: [Int64(bitPattern: account.id), months.lowerBound - self.lookBackMonths + 1, months.upperBound])
-        // Rows come month by month, so each profile's months arrive in ascending order: counting
-        // a profile in months low...high only past the last month it was counted in counts it once.
-        var coveredThrough: [Int64: Int] = [:]
-        while let row = try rows.next() {
-            let profile: Int64 = row[0]
-            let month: Int = row[1]
-            let low = max(month, (coveredThrough[profile] ?? months.lowerBound - 1) + 1)
-            let high = min(month + self.lookBackMonths - 1, months.upperBound)
-            guard low <= high else { continue }
-            difference[low - months.lowerBound] += 1
-            difference[high - months.lowerBound + 1] -= 1
-            coveredThrough[profile] = high
-        }
-        var counts: [Int] = []
-        counts.reserveCapacity(months.count)
-        var running = 0
-        for offset in 0..<months.count {
-            running += difference[offset]
-            counts.append(running)
-        }
-        return counts
+    /// The month-end counts of every month in `months`, in one pass over the account's activity.
+    func activeProfiles(_ account: BillingAccount, months: ClosedRange<Int>) async throws -> [Int] {
+        let series = ActiveProfileSeries(months: months, lookBackMonths: self.lookBackMonths)
+        return try await self.backend.activity(accountID: account.id, months: series.rowMonths, into: series).counts
     }
 
     // MARK: The contract's answers
 
     /// `GetPlan`.
-    public func plan(accountID: UInt64) throws -> AccountPlan {
-        let account = try self.database.read { try self.account(accountID, $0) }
-        return self.accountPlan(account)
+    public func plan(accountID: UInt64) async throws -> AccountPlan {
+        self.accountPlan(try await self.backend.account(accountID))
     }
 
     /// `ChangePlan`: validated, rounded to the start of the local day, and recorded.
     public func changePlan(_ request: ChangePlanRequest) async throws -> AccountPlan {
-        let account = try await self.database.write { db -> BillingAccount in
-            let account = try self.account(request.accountID, db)
-            let now = self.now()
+        let now = self.now()
+        let account = try await self.backend.changePlan(accountID: request.accountID) { account, active in
             let tier: Tier?
             if request.marketingAnalytics {
                 let tiers = self.prices.marketingAnalyticsTiers
@@ -151,7 +103,7 @@ extension BillingStore {
                     }
                     tier = found
                 } else {
-                    let active = try self.activeProfiles(account, asOf: now, db)
+                    guard let active else { return .countActiveProfiles(self.window(account, asOf: now)) }
                     guard let covering = tiers.tier(covering: active) else {
                         throw BillingError.failedPrecondition(
                             "account \(request.accountID) has \(active.grouped) active profiles, more than the largest tier (\(tiers.largest.name)); name a tier explicitly")
@@ -173,27 +125,20 @@ extension BillingStore {
                 throw BillingError.invalid(
                     "effective: \(Self.localDate(effective, in: account.timeZone)) is before the account's creation on \(Self.localDate(account.createdAt, in: account.timeZone)) (\(account.timeZone.identifier))")
             }
-            try db.execute(
-                sql: "INSERT INTO plan_changes (account_id, effective, tier_limit, tier_price_minor, requested_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [
-                    Int64(bitPattern: account.id), effective.timeIntervalSinceReferenceDate, tier.map { Int64($0.activeProfileLimit) },
-                    tier?.monthlyPrice.minorUnits, now.timeIntervalSinceReferenceDate,
-                ])
-            return try self.account(request.accountID, db)
+            return .record(PlanChangeRow(
+                effective: effective.timeIntervalSinceReferenceDate, tierLimit: tier.map { Int64($0.activeProfileLimit) },
+                tierPriceMinor: tier?.monthlyPrice.minorUnits, requestedAt: now.timeIntervalSinceReferenceDate))
         }
         return self.accountPlan(account)
     }
 
     /// `GetUsage`.
-    public func usage(_ request: UsageRequest) throws -> UsageReport {
+    public func usage(_ request: UsageRequest) async throws -> UsageReport {
         let asOf = request.asOf ?? self.now()
         guard EventFields.plausibleTimes.contains(asOf.timeIntervalSinceReferenceDate) else {
             throw BillingError.invalid("asOf: \(asOf.timeIntervalSinceReferenceDate) is not a time Sextant can count at")
         }
-        let (account, active, position) = try self.database.read { db in
-            let account = try self.account(request.accountID, db)
-            return (account, try self.activeProfiles(account, asOf: asOf, db), try LogCursor.read(db))
-        }
+        let (account, active, position) = try await self.backend.usage(accountID: request.accountID) { self.window($0, asOf: asOf) }
         let tiers = self.prices.marketingAnalyticsTiers
         let usage = Usage(activeProfiles: active, plan: account.plan(at: asOf), tiers: tiers)
         return UsageReport(
@@ -208,60 +153,54 @@ extension BillingStore {
     public static let maximumMonths = 240
 
     /// `GetMonthlyUsage`.
-    public func monthlyUsage(_ request: MonthlyUsageRequest) throws -> MonthlyUsage {
+    public func monthlyUsage(_ request: MonthlyUsageRequest) async throws -> MonthlyUsage {
         let now = self.now()
-        return try self.database.read { db in
-            let account = try self.account(request.accountID, db)
-            let to = try request.to.map { try Self.month(parsing: $0, field: "to") } ?? account.month(of: now)
-            let from = try request.from.map { try Self.month(parsing: $0, field: "from") } ?? to.advanced(by: -11)
-            guard from <= to else { throw BillingError.invalid("from: \(from) is after to: \(to)") }
-            guard to.index - from.index < Self.maximumMonths else {
-                throw BillingError.invalid("from ... to spans \(to.index - from.index + 1) months; at most \(Self.maximumMonths)")
-            }
-            let counts = try self.activeProfiles(account, months: from.index...to.index, db)
-            return MonthlyUsage(
-                accountID: account.id,
-                months: counts.enumerated().map { MonthUsage(month: from.advanced(by: $0.offset).description, activeProfiles: Int64($0.element)) })
+        let account = try await self.backend.account(request.accountID)
+        let to = try request.to.map { try Self.month(parsing: $0, field: "to") } ?? account.month(of: now)
+        let from = try request.from.map { try Self.month(parsing: $0, field: "from") } ?? to.advanced(by: -11)
+        guard from <= to else { throw BillingError.invalid("from: \(from) is after to: \(to)") }
+        guard to.index - from.index < Self.maximumMonths else {
+            throw BillingError.invalid("from ... to spans \(to.index - from.index + 1) months; at most \(Self.maximumMonths)")
         }
+        let counts = try await self.activeProfiles(account, months: from.index...to.index)
+        return MonthlyUsage(
+            accountID: account.id,
+            months: counts.enumerated().map { MonthUsage(month: from.advanced(by: $0.offset).description, activeProfiles: Int64($0.element)) })
     }
 
     /// `GetInvoice`.
-    public func invoice(_ request: InvoiceRequest) throws -> InvoiceView {
+    public func invoice(_ request: InvoiceRequest) async throws -> InvoiceView {
         let month = try Self.month(parsing: request.month, field: "month")
         let now = self.now()
-        return try self.database.read { db in
-            let account = try self.account(request.accountID, db)
-            let current = account.month(of: now)
-            let created = account.month(of: account.createdAt)
-            guard month >= created else {
-                throw BillingError.invalid("month: account \(account.id) was created in \(created); there is no invoice for \(month)")
-            }
-            guard month <= current else {
-                throw BillingError.failedPrecondition("month \(month) has not begun in the account's time zone (the current month is \(current))")
-            }
-            let active = try self.activeProfiles(account, in: month, db)
-            return self.invoiceView(account, month: month, activeProfiles: active, current: current)
+        let account = try await self.backend.account(request.accountID)
+        let current = account.month(of: now)
+        let created = account.month(of: account.createdAt)
+        guard month >= created else {
+            throw BillingError.invalid("month: account \(account.id) was created in \(created); there is no invoice for \(month)")
         }
+        guard month <= current else {
+            throw BillingError.failedPrecondition("month \(month) has not begun in the account's time zone (the current month is \(current))")
+        }
+        let active = try await self.backend.activeProfiles(accountID: account.id, in: self.window(endingWith: month))
+        return self.invoiceView(account, month: month, activeProfiles: active, current: current)
     }
 
     /// `ListInvoices`: from the account's creation month to the current one, newest first.
-    public func invoices(accountID: UInt64) throws -> InvoiceList {
+    public func invoices(accountID: UInt64) async throws -> InvoiceList {
         let now = self.now()
-        return try self.database.read { db in
-            let account = try self.account(accountID, db)
-            let current = account.month(of: now)
-            let created = min(account.month(of: account.createdAt), current)
-            let counts = try self.activeProfiles(account, months: created.index...current.index, db)
-            let invoices = counts.enumerated().reversed().map { offset, active in
-                self.invoiceView(account, month: created.advanced(by: offset), activeProfiles: active, current: current)
-            }
-            return InvoiceList(invoices: invoices)
+        let account = try await self.backend.account(accountID)
+        let current = account.month(of: now)
+        let created = min(account.month(of: account.createdAt), current)
+        let counts = try await self.activeProfiles(account, months: created.index...current.index)
+        let invoices = counts.enumerated().reversed().map { offset, active in
+            self.invoiceView(account, month: created.advanced(by: offset), activeProfiles: active, current: current)
         }
+        return InvoiceList(invoices: invoices)
     }
 
     /// `GetEntitlements`.
-    public func entitlements(accountID: UInt64) throws -> EntitlementsView {
-        let account = try self.database.read { try self.account(accountID, $0) }
+    public func entitlements(accountID: UInt64) async throws -> EntitlementsView {
+        let account = try await self.backend.account(accountID)
         let entitlements = Entitlements(plan: account.plan(at: self.now()))
         return EntitlementsView(
             accountID: accountID, marketingAnalytics: entitlements.plan.hasMarketingAnalytics,
@@ -276,8 +215,8 @@ extension BillingStore {
     }
 
     /// The last applied log position.
-    public func position() throws -> UInt64 {
-        try self.database.read { try LogCursor.read($0) }
+    public func position() async throws -> UInt64 {
+        try await self.backend.appliedPosition()
     }
 
     // MARK: Building answers
