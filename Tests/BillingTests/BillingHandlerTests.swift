@@ -6,8 +6,8 @@ import SextantTesting
 import Testing
 
 @Suite struct BillingHandlerTests {
-    @Test func everyMethodThroughTheRouter() async throws {
-        let fixture = try StoreFixture(now: instant("2025-04-02T10:00:00Z"))
+    @Test(arguments: StoreBackend.available) func everyMethodThroughTheRouter(_ backend: StoreBackend) async throws {
+        let fixture = try StoreFixture(backend: backend, now: instant("2025-04-02T10:00:00Z"))
         defer { fixture.remove() }
         let store = try await fixture.open()
         var log = LogBuilder()
@@ -49,8 +49,8 @@ import Testing
         #expect(try await billing.call(BillingService.progress, ProgressRequest(), as: .admin) == progress)
     }
 
-    @Test func errorsMapToStatusCodes() async throws {
-        let fixture = try StoreFixture(now: instant("2025-04-02T10:00:00Z"))
+    @Test(arguments: StoreBackend.available) func errorsMapToStatusCodes(_ backend: StoreBackend) async throws {
+        let fixture = try StoreFixture(backend: backend, now: instant("2025-04-02T10:00:00Z"))
         defer { fixture.remove() }
         let store = try await fixture.open()
         var log = LogBuilder()
