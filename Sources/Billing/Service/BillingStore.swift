@@ -19,6 +19,10 @@ public import SextantStore
 /// records the starting plan from `Account.plan` (Marketing Analytics: the smallest tier of the
 /// configured table; email: the email plan alone), effective from the start of the creation day.
 /// Later account entries update the time zone and currency, never the plan: billing owns it.
+///
+/// **Storage.** SQLite (`init(path:)`) or PostgreSQL (`open(postgres:)`): the rules above are
+/// ``BillingApplyPlanner``'s, and each ``BillingBackend`` only executes the operations it works
+/// out, so both databases hold the same state for the same log.
 public final class BillingStore: LogApplier, Sendable {
     public let prices: PriceList
     /// Months of the look-back window (default 12).
