@@ -1,13 +1,14 @@
 import Billing
 import Foundation
 import SextantContracts
+import SextantTesting
 import Testing
 
 /// How fast the store applies the log (the demo loads ~500k events; billing must keep up). Prints
 /// the rate; asserts only a floor far below the target so slow CI machines and debug builds pass.
 @Suite struct BillingApplyRateTests {
-    @Test func applyRate() async throws {
-        let fixture = try StoreFixture(now: instant("2025-06-15T12:00:00Z"))
+    @Test(arguments: StoreBackend.available) func applyRate(_ backend: StoreBackend) async throws {
+        let fixture = try StoreFixture(backend: backend, now: instant("2025-06-15T12:00:00Z"))
         defer { fixture.remove() }
         let store = try await fixture.open()
         var log = LogBuilder()
@@ -26,7 +27,7 @@ import Testing
         try await store.apply(entries, batchSize: 1_000)
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print("billing apply: \(entries.count) entries in \(elapsed): \(Int(Double(entries.count) / seconds)) entries/s")
+        print("billing apply (\(backend)): \(entries.count) entries in \(elapsed): \(Int(Double(entries.count) / seconds)) entries/s")
         #expect(try await store.appliedPosition() == log.position)
         #expect(Double(entries.count) / seconds > 1_000)
     }
