@@ -334,68 +334,85 @@ final class PostgresIngestBackend: IngestBackend {
     // MARK: - Reading
 
     func accountHead(_ accountID: UInt64) async throws -> UInt64 {
-        for try await head in try await self.store.client.query(
-            "SELECT COALESCE(MAX(position), 0) FROM log WHERE account_id = \(Int64(accountID))", logger: self.store.logger
-        ).decode(Int64.self) {
-            return UInt64(head)
+        let logger = self.store.logger
+        return try await self.store.withConnection { connection in
+            for try await head in try await connection.query(
+                "SELECT COALESCE(MAX(position), 0) FROM log WHERE account_id = \(Int64(accountID))", logger: logger
+            ).decode(Int64.self) {
+                return UInt64(head)
+            }
+            return 0
         }
-        return 0
     }
 
     func entries(after position: UInt64, accountID: UInt64?, limit: Int, maximumBytes: Int) async throws -> [LogEntry] {
-        let rows: PostgresRowSequence
-        if let accountID {
-            rows = try await self.store.client.query("""
-                SELECT position, account_id, kind, body FROM log WHERE account_id = \(Int64(accountID)) AND position > \(Int64(position))
-                ORDER BY position LIMIT \(limit)
-                """, logger: self.store.logger)
-        } else {
-            rows = try await self.store.client.query(
-                "SELECT position, account_id, kind, body FROM log WHERE position > \(Int64(position)) ORDER BY position LIMIT \(limit)",
-                logger: self.store.logger)
+        let logger = self.store.logger
+        return try await self.store.withConnection { connection in
+            let rows: PostgresRowSequence
+            if let accountID {
+                rows = try await connection.query("""
+                    SELECT position, account_id, kind, body FROM log WHERE account_id = \(Int64(accountID)) AND position > \(Int64(position))
+                    ORDER BY position LIMIT \(limit)
+                    """, logger: logger)
+            } else {
+                rows = try await connection.query(
+                    "SELECT position, account_id, kind, body FROM log WHERE position > \(Int64(position)) ORDER BY position LIMIT \(limit)",
+                    logger: logger)
+            }
+            var entries: [LogEntry] = []
+            var bytes = 0
+            // The rest of the rows are read and dropped once the byte budget is spent.
+            for try await (position, account, kind, body) in rows.decode((Int64, Int64, Int16, ByteBuffer).self) where bytes < maximumBytes {
+                bytes += body.readableBytes
+                entries.append(LogEntry(
+                    position: UInt64(position), accountID: UInt64(account), kind: LogEntry.Kind(rawValue: UInt8(truncatingIfNeeded: kind)) ?? .event,
+                    body: Array(body.readableBytesView)))
+            }
+            return entries
         }
-        var entries: [LogEntry] = []
-        var bytes = 0
-        // The rest of the rows are read and dropped once the byte budget is spent.
-        for try await (position, account, kind, body) in rows.decode((Int64, Int64, Int16, ByteBuffer).self) where bytes < maximumBytes {
-            bytes += body.readableBytes
-            entries.append(LogEntry(
-                position: UInt64(position), accountID: UInt64(account), kind: LogEntry.Kind(rawValue: UInt8(truncatingIfNeeded: kind)) ?? .event,
-                body: Array(body.readableBytesView)))
-        }
-        return entries
     }
 
     func logEntry(at position: UInt64) async throws -> LogEntry? {
-        for try await (account, kind, body) in try await self.store.client.query(
-            "SELECT account_id, kind, body FROM log WHERE position = \(Int64(position))", logger: self.store.logger
-        ).decode((Int64, Int16, ByteBuffer).self) {
-            return LogEntry(
-                position: position, accountID: UInt64(account), kind: LogEntry.Kind(rawValue: UInt8(truncatingIfNeeded: kind)) ?? .event,
-                body: Array(body.readableBytesView))
+        let logger = self.store.logger
+        return try await self.store.withConnection { connection in
+            for try await (account, kind, body) in try await connection.query(
+                "SELECT account_id, kind, body FROM log WHERE position = \(Int64(position))", logger: logger
+            ).decode((Int64, Int16, ByteBuffer).self) {
+                return LogEntry(
+                    position: position, accountID: UInt64(account), kind: LogEntry.Kind(rawValue: UInt8(truncatingIfNeeded: kind)) ?? .event,
+                    body: Array(body.readableBytesView))
+            }
+            return nil
         }
-        return nil
     }
 
     func accountBodies(id: UInt64?) async throws -> [[UInt8]] {
-        let rows: PostgresRowSequence
-        if let id {
-            rows = try await self.store.client.query("SELECT body FROM account WHERE id = \(Int64(id))", logger: self.store.logger)
-        } else {
-            rows = try await self.store.client.query("SELECT body FROM account ORDER BY id", logger: self.store.logger)
+        let query: PostgresQuery = id.map { "SELECT body FROM account WHERE id = \(Int64($0))" } ?? "SELECT body FROM account ORDER BY id"
+        return try await self.bodies(query)
+    }
+
+    /// The `bytea` column of every row `query` returns.
+    private func bodies(_ query: PostgresQuery) async throws -> [[UInt8]] {
+        let logger = self.store.logger
+        return try await self.store.withConnection { connection in
+            var bodies: [[UInt8]] = []
+            for try await body in try await connection.query(query, logger: logger).decode(ByteBuffer.self) {
+                bodies.append(Array(body.readableBytesView))
+            }
+            return bodies
         }
-        var bodies: [[UInt8]] = []
-        for try await body in rows.decode(ByteBuffer.self) { bodies.append(Array(body.readableBytesView)) }
-        return bodies
     }
 
     func identityOwner(_ key: IdentityKey) async throws -> UInt64? {
-        for try await owner in try await self.store.client.query("""
-            SELECT profile_id FROM identity WHERE account_id = \(Int64(key.accountID)) AND kind = \(Int16(key.kind.rawValue)) AND value = \(key.value)
-            """, logger: self.store.logger).decode(Int64.self) {
-            return UInt64(owner)
+        let logger = self.store.logger
+        return try await self.store.withConnection { connection in
+            for try await owner in try await connection.query("""
+                SELECT profile_id FROM identity WHERE account_id = \(Int64(key.accountID)) AND kind = \(Int16(key.kind.rawValue)) AND value = \(key.value)
+                """, logger: logger).decode(Int64.self) {
+                return UInt64(owner)
+            }
+            return nil
         }
-        return nil
     }
 
     func profile(accountID: UInt64, id: UInt64) async throws -> Profile {
@@ -436,13 +453,7 @@ final class PostgresIngestBackend: IngestBackend {
     }
 
     func customMetricBodies(accountID: UInt64) async throws -> [[UInt8]] {
-        var bodies: [[UInt8]] = []
-        for try await body in try await self.store.client.query(
-            "SELECT body FROM custom_metric WHERE account_id = \(Int64(accountID)) ORDER BY id", logger: self.store.logger
-        ).decode(ByteBuffer.self) {
-            bodies.append(Array(body.readableBytesView))
-        }
-        return bodies
+        try await self.bodies("SELECT body FROM custom_metric WHERE account_id = \(Int64(accountID)) ORDER BY id")
     }
 
     func close() async {
@@ -575,6 +586,8 @@ private final class WriterConnection: Sendable {
         }
         try? await second?.close()
         let lock = Self.secondLock(self.store)
+        // postgres-nio answers a row-returning statement before the server has run it; the
+        // unlock, and the reads after it, queue behind the lock on the server, so they wait.
         try await connection.query("SELECT pg_advisory_lock(hashtext(\(lock)))", logger: self.store.logger)
         try await connection.query("SELECT pg_advisory_unlock(hashtext(\(lock)))", logger: self.store.logger)
     }

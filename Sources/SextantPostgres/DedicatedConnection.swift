@@ -10,7 +10,12 @@ import Synchronization
 /// channel can already be closed while `isClosed` still reads false: the query is dropped and
 /// its caller waits for ever. Seen as a writer that never answered again after losing its
 /// connection. Here every query waits for its result or for the connection's close, whichever
-/// comes first; the pool's connections (`PostgresClient`) are not affected.
+/// comes first. (`PostgresStore` does the same for the pool's connections with ``CloseWatch``.)
+///
+/// The wait covers the query until postgres-nio hands back its rows, which for a statement that
+/// returns rows is before the server has run it; iterating the rows of a connection that closes
+/// meanwhile fails with postgres-nio's own error. A dropped query's task stays suspended: it
+/// holds only the query (one per connection loss).
 public final class DedicatedConnection: Sendable {
     public let underlying: PostgresConnection
     private let waiting = Mutex(Waiting())

@@ -12,6 +12,7 @@ public final class PostgresStore: Sendable {
     public let settings: PostgresSettings
     public let logger: Logger
     private let runner: Task<Void, Never>
+    private let closeWatch = CloseWatch()
 
     private init(client: PostgresClient, settings: PostgresSettings, logger: Logger) {
         self.client = client
@@ -70,22 +71,42 @@ public final class PostgresStore: Sendable {
         }
     }
 
-    /// Errors are the body's own (or the commit's or rollback's), not postgres-nio's wrapper.
-    public func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        do {
-            return try await self.client.withTransaction(logger: self.logger) { connection in try await body(connection) }
-        } catch let error as PostgresTransactionError {
-            if let cause = error.closureError ?? error.beginError ?? error.commitError ?? error.rollbackError { throw cause }
-            throw error
+    /// Runs `body` in a transaction on a pooled connection. Errors are the body's own (or the
+    /// commit's or rollback's), not postgres-nio's wrapper. If the connection closes first, this
+    /// fails with `DedicatedConnection.Closed` instead of waiting on a query the connection
+    /// dropped (see ``CloseWatch``).
+    public func transaction<Result: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
+        let logger = self.logger
+        return try await self.withConnection { connection in
+            do {
+                try await connection.query("BEGIN", logger: logger)
+                let result = try await body(connection)
+                try await connection.query("COMMIT", logger: logger)
+                return result
+            } catch {
+                if !connection.isClosed { _ = try? await connection.query("ROLLBACK", logger: logger) }
+                throw error
+            }
+        }
+    }
+
+    /// Runs `body` with a pooled connection, ending (with `DedicatedConnection.Closed`) if the
+    /// connection closes before `body` does.
+    public func withConnection<Result: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await self.client.withConnection { connection in
+            try await self.closeWatch.run(on: connection, body)
         }
     }
 
     /// Runs one statement outside an explicit transaction and collects its rows.
     @discardableResult
     public func query(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        var rows: [PostgresRow] = []
-        for try await row in try await self.client.query(query, logger: self.logger) { rows.append(row) }
-        return rows
+        let logger = self.logger
+        return try await self.withConnection { connection in
+            var rows: [PostgresRow] = []
+            for try await row in try await connection.query(query, logger: logger) { rows.append(row) }
+            return rows
+        }
     }
 
     /// A connection of its own, outside the pool, working in the service's schema: for a writer

@@ -1,5 +1,6 @@
 import Foundation
 public import SextantContracts
+import Synchronization
 
 /// An account as billing knows it, with its plan changes in schedule order.
 struct BillingAccount: Sendable {
@@ -91,8 +92,11 @@ extension BillingStore {
 
     /// `ChangePlan`: validated, rounded to the start of the local day, and recorded.
     public func changePlan(_ request: ChangePlanRequest) async throws -> AccountPlan {
-        let now = self.now()
+        // Read inside the transaction (which holds the account), once: concurrent changes of an
+        // account are recorded in the order of their request times.
+        let clock = ReadOnce(self.now)
         let account = try await self.backend.changePlan(accountID: request.accountID) { account, active in
+            let now = clock.value
             let tier: Tier?
             if request.marketingAnalytics {
                 let tiers = self.prices.marketingAnalyticsTiers
@@ -286,5 +290,24 @@ extension BillingStore {
         let parts = Calendar.gregorian(in: timeZone).dateComponents([.year, .month, .day], from: instant)
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
         return "\(parts.year!)-\(two(parts.month!))-\(two(parts.day!))"
+    }
+}
+
+/// A clock read on first use and the same afterwards.
+private final class ReadOnce: Sendable {
+    private let read: @Sendable () -> Date
+    private let stored = Mutex<Date?>(nil)
+
+    init(_ read: @escaping @Sendable () -> Date) {
+        self.read = read
+    }
+
+    var value: Date {
+        self.stored.withLock { stored in
+            if let stored { return stored }
+            let now = self.read()
+            stored = now
+            return now
+        }
     }
 }

@@ -31,9 +31,11 @@ final class PostgresBillingBackend: BillingBackend {
         let logger = self.logger
         let lock = "sextant-billing-apply:" + self.store.settings.schema
         do {
-            let last = try await self.store.transaction { connection in
+            let last = try await self.store.transaction { connection -> UInt64? in
                 try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(lock)))", logger: logger)
                 let applied = try await PostgresLogCursor.read(connection, logger: logger)
+                // All applied already (by another process following the same log): nothing to do.
+                guard let newest = entries.last?.position, newest > applied else { return nil }
                 // Another process may have applied entries since: its effects are not in memory.
                 if !planner.loaded || self.plannedThrough.withLock({ $0 }) != applied {
                     try await Self.load(planner, connection, logger: logger)
@@ -42,9 +44,9 @@ final class PostgresBillingBackend: BillingBackend {
                 let (operations, last) = try planner.plan(entries, after: applied)
                 for operation in operations { try await Self.execute(operation, connection, logger: logger) }
                 if last > applied { try await PostgresLogCursor.advance(connection, to: last, logger: logger) }
-                return last
+                return Optional(last)
             }
-            self.plannedThrough.withLock { $0 = last }
+            if let last { self.plannedThrough.withLock { $0 = last } }
         } catch {
             planner.invalidate()
             throw error
@@ -72,7 +74,7 @@ final class PostgresBillingBackend: BillingBackend {
             try await connection.query("""
                 INSERT INTO profile_months (account_id, profile_id, month, first_event, last_event)
                 SELECT * FROM unnest(\(rows.map { Int64(bitPattern: $0.account) }), \(rows.map { Int64(bitPattern: $0.profile) }),
-                    \(rows.map { Int32($0.month) }), \(rows.map(\.first)), \(rows.map(\.last)))
+                    \(rows.map { Int32(clamping: $0.month) }), \(rows.map(\.first)), \(rows.map(\.last)))
                 ON CONFLICT (account_id, month, profile_id) DO UPDATE SET
                     first_event = LEAST(profile_months.first_event, EXCLUDED.first_event),
                     last_event = GREATEST(profile_months.last_event, EXCLUDED.last_event)
@@ -159,15 +161,18 @@ final class PostgresBillingBackend: BillingBackend {
     }
 
     func activity(accountID: UInt64, months: ClosedRange<Int>, into series: ActiveProfileSeries) async throws -> ActiveProfileSeries {
-        var series = series
-        for try await (profile, month) in try await self.store.client.query("""
-            SELECT profile_id, month FROM profile_months
-            WHERE account_id = \(Int64(bitPattern: accountID)) AND month BETWEEN \(Int32(clamping: months.lowerBound)) AND \(Int32(clamping: months.upperBound))
-            ORDER BY month
-            """, logger: self.logger).decode((Int64, Int32).self) {
-            series.add(profile: profile, month: Int(month))
+        let logger = self.logger
+        return try await self.store.withConnection { connection in
+            var series = series
+            for try await (profile, month) in try await connection.query("""
+                SELECT profile_id, month FROM profile_months
+                WHERE account_id = \(Int64(bitPattern: accountID)) AND month BETWEEN \(Int32(clamping: months.lowerBound)) AND \(Int32(clamping: months.upperBound))
+                ORDER BY month
+                """, logger: logger).decode((Int64, Int32).self) {
+                series.add(profile: profile, month: Int(month))
+            }
+            return series
         }
-        return series
     }
 
     func usage(accountID: UInt64, window: @escaping @Sendable (BillingAccount) -> ActiveWindow) async throws -> (BillingAccount, Int, UInt64) {
