@@ -89,14 +89,21 @@ import Testing
         try await harness.start()
         let account = try await harness.client().unary(IngestService.createAccount, CreateAccountRequest(name: "Shop"))
         let follower = try harness.client(as: .attributionService)
+        let (served, serving) = AsyncStream<Void>.makeStream()
         let subscription = Task {
-            try await follower.serverStreaming(IngestService.subscribe, SubscribeRequest(after: 0, accountID: account.id, follow: true)) { stream in
+            defer { serving.finish() }
+            return try await follower.serverStreaming(IngestService.subscribe, SubscribeRequest(after: 0, accountID: account.id, follow: true)) { stream in
                 var count = 0
-                for try await batch in stream { count += batch.entries.count }
+                for try await batch in stream {
+                    count += batch.entries.count
+                    serving.yield()
+                }
                 return count
             }
         }
-        try await Task.sleep(for: .milliseconds(300))
+        // Stopped once the subscription is being served (its first batch arrived): a subscribe
+        // that reaches a server already going away is refused, rightly, and is not this test.
+        for await _ in served { break }
         let start = ContinuousClock.now
         #expect(await harness.process?.stop() == 0)
         #expect(ContinuousClock.now - start < .seconds(5), "the 10 s grace period is not needed")
