@@ -12,12 +12,15 @@ public enum SQLiteStore {
     ///   - writerCacheMegabytes: the write connection's page cache. The default suits stores
     ///     whose writes touch a small working set; a store that updates random pages of large
     ///     indexes (attribution's items) gains from more.
+    ///   - mapMegabytes: how much of the file each connection reads through a memory map. Mapped
+    ///     pages it touches count in the process's resident memory.
     public static func open(
         path: String,
         durability: Durability = .full,
         migrations: Migrations,
         readers: Int = 4,
-        writerCacheMegabytes: Int = 32
+        writerCacheMegabytes: Int = 32,
+        mapMegabytes: Int = 64
     ) throws -> DatabasePool {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
@@ -29,9 +32,14 @@ public enum SQLiteStore {
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(durability.synchronousPragma)")
-            // Reads through a memory map (up to 1 GiB of the file): no read() call and no copy for
-            // a page the OS has cached. Writes still go through the WAL as before.
-            try db.execute(sql: "PRAGMA mmap_size = 1073741824")
+            // Reads through a memory map of the file's first `mapMegabytes`: no read() call and
+            // no copy for a page the OS has cached. Writes still go through the WAL as before.
+            // Every mapped page a connection touches stays in the process's resident set, so the
+            // map is small: with 1 GiB, a replay of 10 million events took ingest-service to
+            // 1.1 GB and random ids to 410 MB; with 64 MB, 116 MB and 240 MB at the same speed
+            // (BENCHMARKS.md).
+            let mapMegabytes = max(0, mapMegabytes)
+            try db.execute(sql: "PRAGMA mmap_size = \(mapMegabytes * 1_048_576)")
             if db.configuration.readonly {
                 // Readers scan mostly sequentially: a small cache each keeps memory bounded.
                 try db.execute(sql: "PRAGMA cache_size = -4096")

@@ -72,11 +72,13 @@ struct IngestCommand: AsyncParsableCommand {
             "--listen", "127.0.0.1:0", "--data-dir", self.directory + "/service", "--pki-dir", self.directory + "/pki",
             "--durability", durability.rawValue, "--log-level", "warning", "--metrics-listen", "off",
         ])
+        let sampler = ProcessMemory.Sampler(pid: service.pid)
         let ingest = try await self.measureIngest(port: service.port, pki: pki, inputs: inputs)
         let ingestRSS = ProcessMemory.peakRSS(pid: service.pid)
+        let parts = await sampler.stop()
         await service.stop()
-        print(String(format: "durable ingest: %.0f events/s over mTLS (%d streams x %d-event batches, %.2f s); %.0f%% of the storage ceiling; service peak RSS %@",
-                     ingest.rate, self.streams, self.batch, ingest.seconds, 100 * ingest.rate / ceiling.rate, ProcessMemory.format(ingestRSS)))
+        print(String(format: "durable ingest: %.0f events/s over mTLS (%d streams x %d-event batches, %.2f s); %.0f%% of the storage ceiling; service peak RSS %@ (sampled peaks: %@)",
+                     ingest.rate, self.streams, self.batch, ingest.seconds, 100 * ingest.rate / ceiling.rate, ProcessMemory.format(ingestRSS), parts))
 
         let sqliteBytes = ["", "-wal"].reduce(0) { total, suffix in
             total + ((try? FileManager.default.attributesOfItem(atPath: self.directory + "/service/ingest.sqlite" + suffix)[.size] as? Int) ?? 0)
@@ -317,6 +319,37 @@ enum ProcessMemory {
             return line.split(separator: " ").dropFirst().first.flatMap { Int($0) }.map { $0 * 1_024 }
         }
         return nil
+    }
+
+    /// Samples a process's resident memory every 100 ms, split as /proc/<pid>/status does:
+    /// anonymous (the heap: what the service allocates) and file-backed (pages of mapped files,
+    /// here SQLite's memory-mapped database, which the kernel can drop at any time).
+    final class Sampler: Sendable {
+        private let task: Task<(anonymous: Int, file: Int), Never>
+
+        init(pid: Int32) {
+            self.task = Task {
+                var peak = (anonymous: 0, file: 0)
+                while !Task.isCancelled {
+                    if let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) {
+                        for line in status.split(separator: "\n") {
+                            let value = line.split(separator: " ").dropFirst().first.flatMap { Int($0) }.map { $0 * 1_024 } ?? 0
+                            if line.hasPrefix("RssAnon:") { peak.anonymous = max(peak.anonymous, value) }
+                            if line.hasPrefix("RssFile:") { peak.file = max(peak.file, value) }
+                        }
+                    }
+                    try? await Task.sleep(for: .milliseconds(100))
+                }
+                return peak
+            }
+        }
+
+        /// "anonymous N MB, file-backed M MB".
+        func stop() async -> String {
+            self.task.cancel()
+            let peak = await self.task.value
+            return "anonymous \(ProcessMemory.format(peak.anonymous)), file-backed \(ProcessMemory.format(peak.file))"
+        }
     }
 
     static func format(_ bytes: Int?) -> String {
