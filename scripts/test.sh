@@ -49,6 +49,11 @@ if [ -z "${SEXTANT_TEST_POSTGRES_URL:-}" ]; then
       || su postgres -c "psql -qc \"CREATE ROLE sextant LOGIN PASSWORD 'sextant'\""
     su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname = 'sextant_test'\"" | grep -q 1 \
       || su postgres -c "createdb -O sextant sextant_test"
+    # Schemas an earlier run's tests left behind: a test drops its schema after it ends, and a
+    # test process that exits first skips that. Only the tests' own name patterns.
+    su postgres -c "psql -d sextant_test -qtAc \"SELECT format('DROP SCHEMA %I CASCADE;', nspname) FROM pg_namespace
+      WHERE nspname ~ '^(ingest_test|billing_test|e2e_ingest|e2e_billing|bench|test)_[0-9a-f]{8}\$'\"" \
+      | su postgres -c "PGOPTIONS='-c client_min_messages=warning' psql -d sextant_test -q" >/dev/null
     export SEXTANT_TEST_POSTGRES_URL=postgres://sextant:sextant@127.0.0.1:5432/sextant_test
   else
     echo "warning: not root, so the PostgreSQL tests are skipped (set SEXTANT_TEST_POSTGRES_URL to run them)" >&2
