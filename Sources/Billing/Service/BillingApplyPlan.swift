@@ -91,6 +91,19 @@ struct ActiveWindow: Sendable {
     var until: Double?
 }
 
+/// What an answer needs of an account's activity.
+enum ActivityRequest: Sendable {
+    /// Distinct profiles with an event in the window.
+    case activeProfiles(ActiveWindow)
+    /// The series, with every (profile, month) row it needs added in month order.
+    case series(ActiveProfileSeries)
+}
+
+enum ActivityAnswer: Sendable {
+    case activeProfiles(Int)
+    case series(ActiveProfileSeries)
+}
+
 /// What `ChangePlan` asks of the account it read: the active profiles first, or a row to record.
 enum PlanDecision: Sendable {
     case countActiveProfiles(ActiveWindow)
@@ -222,10 +235,11 @@ protocol BillingBackend: Sendable {
     func apply(_ entries: [LogEntry], planner: BillingApplyPlanner) async throws
     /// The account with its plan changes, or `BillingError.accountNotFound`.
     func account(_ id: UInt64) async throws -> BillingAccount
-    /// Distinct profiles with an event in `window`.
-    func activeProfiles(accountID: UInt64, in window: ActiveWindow) async throws -> Int
-    /// `series` with every (profile, month) row of the account in `months` added, in month order.
-    func activity(accountID: UInt64, months: ClosedRange<Int>, into series: ActiveProfileSeries) async throws -> ActiveProfileSeries
+    /// The account and, read from the same snapshot, what `request` asks of its activity once it
+    /// has checked the request against the account (it may throw).
+    func accountWithActivity(
+        accountID: UInt64, _ request: @escaping @Sendable (BillingAccount) throws -> ActivityRequest
+    ) async throws -> (BillingAccount, ActivityAnswer)
     /// From one snapshot: the account, its active profiles in the window `window` gives for it,
     /// and the applied position.
     func usage(accountID: UInt64, window: @escaping @Sendable (BillingAccount) -> ActiveWindow) async throws -> (BillingAccount, Int, UInt64)

@@ -77,12 +77,6 @@ extension BillingStore {
         ActiveWindow(months: (month.index - self.lookBackMonths + 1)...month.index)
     }
 
-    /// The month-end counts of every month in `months`, in one pass over the account's activity.
-    func activeProfiles(_ account: BillingAccount, months: ClosedRange<Int>) async throws -> [Int] {
-        let series = ActiveProfileSeries(months: months, lookBackMonths: self.lookBackMonths)
-        return try await self.backend.activity(accountID: account.id, months: series.rowMonths, into: series).counts
-    }
-
     // MARK: The contract's answers
 
     /// `GetPlan`.
@@ -159,47 +153,64 @@ extension BillingStore {
     /// `GetMonthlyUsage`.
     public func monthlyUsage(_ request: MonthlyUsageRequest) async throws -> MonthlyUsage {
         let now = self.now()
-        let account = try await self.backend.account(request.accountID)
-        let to = try request.to.map { try Self.month(parsing: $0, field: "to") } ?? account.month(of: now)
-        let from = try request.from.map { try Self.month(parsing: $0, field: "from") } ?? to.advanced(by: -11)
-        guard from <= to else { throw BillingError.invalid("from: \(from) is after to: \(to)") }
-        guard to.index - from.index < Self.maximumMonths else {
-            throw BillingError.invalid("from ... to spans \(to.index - from.index + 1) months; at most \(Self.maximumMonths)")
+        let lookBack = self.lookBackMonths
+        let (account, answer) = try await self.backend.accountWithActivity(accountID: request.accountID) { account in
+            let to = try request.to.map { try Self.month(parsing: $0, field: "to") } ?? account.month(of: now)
+            let from = try request.from.map { try Self.month(parsing: $0, field: "from") } ?? to.advanced(by: -11)
+            guard from <= to else { throw BillingError.invalid("from: \(from) is after to: \(to)") }
+            guard to.index - from.index < Self.maximumMonths else {
+                throw BillingError.invalid("from ... to spans \(to.index - from.index + 1) months; at most \(Self.maximumMonths)")
+            }
+            return .series(ActiveProfileSeries(months: from.index...to.index, lookBackMonths: lookBack))
         }
-        let counts = try await self.activeProfiles(account, months: from.index...to.index)
+        let series = Self.series(answer)
+        let from = CalendarMonth(index: series.months.lowerBound)
         return MonthlyUsage(
             accountID: account.id,
-            months: counts.enumerated().map { MonthUsage(month: from.advanced(by: $0.offset).description, activeProfiles: Int64($0.element)) })
+            months: series.counts.enumerated().map { MonthUsage(month: from.advanced(by: $0.offset).description, activeProfiles: Int64($0.element)) })
     }
 
     /// `GetInvoice`.
     public func invoice(_ request: InvoiceRequest) async throws -> InvoiceView {
         let month = try Self.month(parsing: request.month, field: "month")
         let now = self.now()
-        let account = try await self.backend.account(request.accountID)
-        let current = account.month(of: now)
-        let created = account.month(of: account.createdAt)
-        guard month >= created else {
-            throw BillingError.invalid("month: account \(account.id) was created in \(created); there is no invoice for \(month)")
+        let window = self.window(endingWith: month)
+        let (account, answer) = try await self.backend.accountWithActivity(accountID: request.accountID) { account in
+            let current = account.month(of: now)
+            let created = account.month(of: account.createdAt)
+            guard month >= created else {
+                throw BillingError.invalid("month: account \(account.id) was created in \(created); there is no invoice for \(month)")
+            }
+            guard month <= current else {
+                throw BillingError.failedPrecondition("month \(month) has not begun in the account's time zone (the current month is \(current))")
+            }
+            return .activeProfiles(window)
         }
-        guard month <= current else {
-            throw BillingError.failedPrecondition("month \(month) has not begun in the account's time zone (the current month is \(current))")
-        }
-        let active = try await self.backend.activeProfiles(accountID: account.id, in: self.window(endingWith: month))
-        return self.invoiceView(account, month: month, activeProfiles: active, current: current)
+        guard case .activeProfiles(let active) = answer else { preconditionFailure("asked for a count") }
+        return self.invoiceView(account, month: month, activeProfiles: active, current: account.month(of: now))
     }
 
     /// `ListInvoices`: from the account's creation month to the current one, newest first.
     public func invoices(accountID: UInt64) async throws -> InvoiceList {
         let now = self.now()
-        let account = try await self.backend.account(accountID)
+        let lookBack = self.lookBackMonths
+        let (account, answer) = try await self.backend.accountWithActivity(accountID: accountID) { account in
+            let current = account.month(of: now)
+            let created = min(account.month(of: account.createdAt), current)
+            return .series(ActiveProfileSeries(months: created.index...current.index, lookBackMonths: lookBack))
+        }
+        let series = Self.series(answer)
+        let created = CalendarMonth(index: series.months.lowerBound)
         let current = account.month(of: now)
-        let created = min(account.month(of: account.createdAt), current)
-        let counts = try await self.activeProfiles(account, months: created.index...current.index)
-        let invoices = counts.enumerated().reversed().map { offset, active in
+        let invoices = series.counts.enumerated().reversed().map { offset, active in
             self.invoiceView(account, month: created.advanced(by: offset), activeProfiles: active, current: current)
         }
         return InvoiceList(invoices: invoices)
+    }
+
+    private static func series(_ answer: ActivityAnswer) -> ActiveProfileSeries {
+        guard case .series(let series) = answer else { preconditionFailure("asked for a series") }
+        return series
     }
 
     /// `GetEntitlements`.

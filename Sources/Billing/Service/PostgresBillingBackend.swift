@@ -121,7 +121,12 @@ final class PostgresBillingBackend: BillingBackend {
     // MARK: Reading
 
     func account(_ id: UInt64) async throws -> BillingAccount {
-        try await self.store.transaction { try await Self.account(id, $0, logger: self.logger, forUpdate: false) }
+        let logger = self.logger
+        return try await self.store.transaction { connection in
+            // The account and its plan changes from one snapshot.
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", logger: logger)
+            return try await Self.account(id, connection, logger: logger, forUpdate: false)
+        }
     }
 
     private static func account(_ id: UInt64, _ connection: PostgresConnection, logger: Logger, forUpdate: Bool) async throws -> BillingAccount {
@@ -141,8 +146,20 @@ final class PostgresBillingBackend: BillingBackend {
         return BillingAccount(id: id, timeZone: timeZone, currency: currency, createdAt: createdAt, changes: changes)
     }
 
-    func activeProfiles(accountID: UInt64, in window: ActiveWindow) async throws -> Int {
-        try await self.store.transaction { try await Self.activeProfiles(accountID: accountID, in: window, $0, logger: self.logger) }
+    func accountWithActivity(
+        accountID: UInt64, _ request: @escaping @Sendable (BillingAccount) throws -> ActivityRequest
+    ) async throws -> (BillingAccount, ActivityAnswer) {
+        let logger = self.logger
+        return try await self.store.transaction { connection in
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", logger: logger)
+            let account = try await Self.account(accountID, connection, logger: logger, forUpdate: false)
+            switch try request(account) {
+            case .activeProfiles(let window):
+                return (account, .activeProfiles(try await Self.activeProfiles(accountID: accountID, in: window, connection, logger: logger)))
+            case .series(let series):
+                return (account, .series(try await Self.activity(accountID: accountID, into: series, connection, logger: logger)))
+            }
+        }
     }
 
     private static func activeProfiles(accountID: UInt64, in window: ActiveWindow, _ connection: PostgresConnection, logger: Logger) async throws -> Int {
@@ -160,19 +177,19 @@ final class PostgresBillingBackend: BillingBackend {
         return 0
     }
 
-    func activity(accountID: UInt64, months: ClosedRange<Int>, into series: ActiveProfileSeries) async throws -> ActiveProfileSeries {
-        let logger = self.logger
-        return try await self.store.withConnection { connection in
-            var series = series
-            for try await (profile, month) in try await connection.query("""
-                SELECT profile_id, month FROM profile_months
-                WHERE account_id = \(Int64(bitPattern: accountID)) AND month BETWEEN \(Int32(clamping: months.lowerBound)) AND \(Int32(clamping: months.upperBound))
-                ORDER BY month
-                """, logger: logger).decode((Int64, Int32).self) {
-                series.add(profile: profile, month: Int(month))
-            }
-            return series
+    private static func activity(
+        accountID: UInt64, into series: ActiveProfileSeries, _ connection: PostgresConnection, logger: Logger
+    ) async throws -> ActiveProfileSeries {
+        var series = series
+        let months = series.rowMonths
+        for try await (profile, month) in try await connection.query("""
+            SELECT profile_id, month FROM profile_months
+            WHERE account_id = \(Int64(bitPattern: accountID)) AND month BETWEEN \(Int32(clamping: months.lowerBound)) AND \(Int32(clamping: months.upperBound))
+            ORDER BY month
+            """, logger: logger).decode((Int64, Int32).self) {
+            series.add(profile: profile, month: Int(month))
         }
+        return series
     }
 
     func usage(accountID: UInt64, window: @escaping @Sendable (BillingAccount) -> ActiveWindow) async throws -> (BillingAccount, Int, UInt64) {

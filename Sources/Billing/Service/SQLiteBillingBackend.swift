@@ -118,8 +118,18 @@ final class SQLiteBillingBackend: BillingBackend {
         return BillingAccount(id: id, timeZone: row[0], currency: row[1], createdAt: row[2], changes: changes)
     }
 
-    func activeProfiles(accountID: UInt64, in window: ActiveWindow) async throws -> Int {
-        try await self.database.read { try Self.activeProfiles(accountID: accountID, in: window, $0) }
+    func accountWithActivity(
+        accountID: UInt64, _ request: @escaping @Sendable (BillingAccount) throws -> ActivityRequest
+    ) async throws -> (BillingAccount, ActivityAnswer) {
+        try await self.database.read { db in
+            let account = try Self.account(accountID, db)
+            switch try request(account) {
+            case .activeProfiles(let window):
+                return (account, .activeProfiles(try Self.activeProfiles(accountID: accountID, in: window, db)))
+            case .series(let series):
+                return (account, .series(try Self.activity(accountID: accountID, into: series, db)))
+            }
+        }
     }
 
     private static func activeProfiles(accountID: UInt64, in window: ActiveWindow, _ db: Database) throws -> Int {
@@ -136,15 +146,14 @@ final class SQLiteBillingBackend: BillingBackend {
             ]) ?? 0
     }
 
-    func activity(accountID: UInt64, months: ClosedRange<Int>, into series: ActiveProfileSeries) async throws -> ActiveProfileSeries {
-        try await self.database.read { db in
-            var series = series
-            let rows = try Row.fetchCursor(
-                db, sql: "SELECT profile_id, month FROM profile_months WHERE account_id = ? AND month BETWEEN ? AND ? ORDER BY month",
-                arguments: [Int64(bitPattern: accountID), months.lowerBound, months.upperBound])
-            while let row = try rows.next() { series.add(profile: row[0], month: row[1]) }
-            return series
-        }
+    private static func activity(accountID: UInt64, into series: ActiveProfileSeries, _ db: Database) throws -> ActiveProfileSeries {
+        var series = series
+        let months = series.rowMonths
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT profile_id, month FROM profile_months WHERE account_id = ? AND month BETWEEN ? AND ? ORDER BY month",
+            arguments: [Int64(bitPattern: accountID), months.lowerBound, months.upperBound])
+        while let row = try rows.next() { series.add(profile: row[0], month: row[1]) }
+        return series
     }
 
     func usage(accountID: UInt64, window: @escaping @Sendable (BillingAccount) -> ActiveWindow) async throws -> (BillingAccount, Int, UInt64) {
