@@ -50,7 +50,7 @@ import Testing
             // Only an admin key may start a fit; a bad profile id names the parameter.
             #expect(try await client.send(.post, "\(base)/clv/fit", key: reader).status == .forbidden)
             let fit = try await client.send(.post, "\(base)/clv/fit", key: admin)
-            #expect(fit.status == .ok && fit.json["eligible"] == false)
+            #expect(fit.status == .ok && fit.json["eligible"] == false, "\(fit.status) \(fit.json)")
             let bad = try await client.send(.get, "\(base)/profiles/abc/clv", key: reader)
             #expect(bad.status == .badRequest && bad.json["error"]?["details"]?[0]?["field"] == "profileID")
         }
