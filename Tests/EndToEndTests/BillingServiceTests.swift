@@ -17,21 +17,31 @@ import Testing
         let schema = "e2e_billing_" + UUID().uuidString.prefix(8).lowercased()
         var transports: [NIOClientTransport] = []
         var billing: ServiceProcess?
-        defer {
-            let running = billing
-            let opened = transports
-            Task {
-                for transport in opened { await transport.close() }
-                await running?.stop()
-                await ingest.shutdown()
-                if storage == .postgres, let url = IngestStorage.postgresURL, let settings = try? PostgresSettings(url: url, schema: schema),
-                    let store = try? await PostgresStore.open(settings, migrations: PostgresMigrations())
-                {
-                    _ = try? await store.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(schema) CASCADE"))
-                    await store.close()
-                }
+        /// Stops both processes and drops the schema; awaited, so no process outlives the test.
+        func cleanUp() async {
+            for transport in transports { await transport.close() }
+            await billing?.stop()
+            await ingest.shutdown()
+            if storage == .postgres, let url = IngestStorage.postgresURL, let settings = try? PostgresSettings(url: url, schema: schema),
+                let store = try? await PostgresStore.open(settings, migrations: PostgresMigrations())
+            {
+                _ = try? await store.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(schema) CASCADE"))
+                await store.close()
             }
         }
+        do {
+            try await self.run(storage: storage, ingest: ingest, directory: directory, schema: schema, transports: &transports, billing: &billing)
+        } catch {
+            await cleanUp()
+            throw error
+        }
+        await cleanUp()
+    }
+
+    private func run(
+        storage: IngestStorage, ingest: IngestServiceHarness, directory: String, schema: String,
+        transports: inout [NIOClientTransport], billing: inout ServiceProcess?
+    ) async throws {
         let ingestProcess = try await ingest.start()
         let client = try ingest.client()
         let account = try await client.unary(
