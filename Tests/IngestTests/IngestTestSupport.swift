@@ -23,7 +23,7 @@ final class TemporaryStore: Sendable {
     init(_ backend: StoreBackend = .sqlite, durability: Durability = .normal) async throws {
         self.backend = backend
         self.directory = NSTemporaryDirectory() + "sextant-ingest-\(UUID().uuidString)"
-        self.schema = "ingest_test_" + UUID().uuidString.prefix(8).lowercased()
+        self.schema = StoreBackend.schema("ingest")
         self.clock = TestClock()
         self.stores = Mutex([])
         let store = try await self.open(durability: durability)

@@ -24,7 +24,8 @@ final class PostgresBillingBackend: BillingBackend {
     private var logger: Logger { self.store.logger }
 
     func appliedPosition() async throws -> UInt64 {
-        try await self.store.transaction { try await PostgresLogCursor.read($0, logger: self.logger) }
+        // One statement: no transaction needed.
+        try await self.store.withConnection { try await PostgresLogCursor.read($0, logger: self.logger) }
     }
 
     func apply(_ entries: [LogEntry], planner: BillingApplyPlanner) async throws {
